@@ -1,0 +1,136 @@
+"""Repetition counting on a 1-D joint signal with a hysteresis state machine.
+
+Two thresholds instead of one make the counter immune to jitter: a rep is only counted when the
+signal leaves the rest zone (beyond `high`), reaches the working zone (beyond `low`) and comes
+back to the rest zone. Noise smaller than high - low can never produce an extra rep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+import numpy as np
+
+Direction = Literal["down", "up"]
+
+
+@dataclass
+class Rep:
+    """One completed repetition.
+
+    Frame fields are indices into the signal (frame indices when the signal is per frame).
+
+    Attributes:
+        index: 1-based rep number.
+        start_frame: Last sample in the rest zone before the movement.
+        end_frame: First sample back in the rest zone.
+        bottom_frame: Sample of the extreme value (minimum for "down", maximum for "up").
+        start_time_s: Time of start_frame.
+        end_time_s: Time of end_frame.
+        bottom_value: Signal value at bottom_frame.
+        duration_s: end_time_s - start_time_s.
+    """
+
+    index: int
+    start_frame: int
+    end_frame: int
+    bottom_frame: int
+    start_time_s: float
+    end_time_s: float
+    bottom_value: float
+    duration_s: float
+
+    def to_dict(self) -> dict:
+        """Returns the rep as a plain dict (snake_case keys)."""
+        return asdict(self)
+
+
+def count_reps(
+    signal: np.ndarray,
+    times_s: np.ndarray,
+    *,
+    low: float,
+    high: float,
+    direction: Direction = "down",
+    min_duration_s: float = 0.4,
+    max_gap_s: float = 1.0,
+) -> list[Rep]:
+    """Counts complete repetitions in a signal.
+
+    For direction "down" (e.g. knee angle in a squat) the rest zone is signal > high and the
+    working zone is signal < low. For "up" (e.g. a height that rises during a pull-up) the rest
+    zone is signal < low and the working zone is signal > high.
+
+    Rules:
+        * A rep needs rest -> working zone -> rest. Clips that start or end inside a rep
+          (partial reps) do not produce one, because the counter only arms after seeing the rest
+          zone and only emits on the return to it.
+        * NaN samples are skipped; a NaN run longer than max_gap_s disarms the counter (the rep
+          in progress, if any, is dropped) because we cannot know what happened in between.
+        * Reps shorter than min_duration_s are discarded as tracking glitches.
+
+    Args:
+        signal: Signal (n,), preferably smoothed.
+        times_s: Sample times (n,) in seconds, increasing.
+        low: Lower threshold.
+        high: Upper threshold (must be > low).
+        direction: "down" or "up", see above.
+        min_duration_s: Minimum rep duration.
+        max_gap_s: Longest NaN gap bridged without disarming.
+
+    Returns:
+        The completed reps in time order.
+    """
+    if high <= low:
+        raise ValueError("high must be greater than low")
+    if direction not in ("down", "up"):
+        raise ValueError("direction must be 'down' or 'up'")
+    x = np.asarray(signal, dtype=np.float64)
+    t = np.asarray(times_s, dtype=np.float64)
+    if x.shape != t.shape:
+        raise ValueError("signal and times_s must have the same shape")
+    # Treat "up" as "down" on the negated signal so there is only one state machine.
+    sign = 1.0 if direction == "down" else -1.0
+    s = sign * x
+    rest, work = (high, low) if direction == "down" else (-low, -high)
+
+    reps: list[Rep] = []
+    state = "unarmed"  # unarmed -> rest -> working -> rest ...
+    last_rest = -1
+    extreme = -1
+    last_valid_t = None
+    for i, v in enumerate(s):
+        if np.isnan(v):
+            continue
+        if last_valid_t is not None and t[i] - last_valid_t > max_gap_s:
+            state = "unarmed"
+        last_valid_t = t[i]
+        if state == "unarmed":
+            if v > rest:
+                state, last_rest = "rest", i
+        elif state == "rest":
+            if v > rest:
+                last_rest = i
+            elif v < work:
+                state, extreme = "working", i
+        else:  # working
+            if v < s[extreme]:
+                extreme = i
+            if v > rest:
+                duration = float(t[i] - t[last_rest])
+                if duration >= min_duration_s:
+                    reps.append(
+                        Rep(
+                            index=len(reps) + 1,
+                            start_frame=last_rest,
+                            end_frame=i,
+                            bottom_frame=extreme,
+                            start_time_s=float(t[last_rest]),
+                            end_time_s=float(t[i]),
+                            bottom_value=float(x[extreme]),
+                            duration_s=duration,
+                        )
+                    )
+                state, last_rest = "rest", i
+    return reps

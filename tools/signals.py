@@ -1,0 +1,108 @@
+"""Named 1-D signals derived from a pose track, as referenced by exercise profiles."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from tools.kinematics import bilateral_angle, frames, interpolate_gaps, joint_angle, smooth
+from tools.pose import PoseTrack
+
+# NaN runs up to this long are bridged: MediaPipe drops the odd frame mid-movement.
+MAX_GAP_S = 0.5
+# About a quarter of a rep's fastest phase; short enough to keep bottoms, long enough for jitter.
+SMOOTH_WINDOW_S = 0.25
+
+
+@dataclass
+class Signal:
+    """A per-frame signal and where it came from.
+
+    Attributes:
+        name: Signal name, e.g. "knee_angle".
+        raw: (n,) values after visibility gating; NaN = not measured.
+        smooth: (n,) gap-filled and zero-phase smoothed values, for counting and extremes.
+        landmarks: Landmark names it depends on (for confidence from visibility).
+        sides: Body sides used, e.g. ["left", "right"].
+    """
+
+    name: str
+    raw: np.ndarray
+    smooth: np.ndarray
+    landmarks: list[str]
+    sides: list[str]
+
+
+def condition(raw: np.ndarray, fps: float) -> np.ndarray:
+    """Bridges short gaps and smooths without lag (see MAX_GAP_S, SMOOTH_WINDOW_S)."""
+    filled = interpolate_gaps(raw, frames(MAX_GAP_S, fps))
+    return smooth(filled, frames(SMOOTH_WINDOW_S, fps))
+
+
+def _bilateral(joint: str) -> Callable[[PoseTrack], tuple[np.ndarray, list[str]]]:
+    def fn(track: PoseTrack) -> tuple[np.ndarray, list[str]]:
+        return bilateral_angle(track, joint)
+
+    return fn
+
+
+def _elbow_flexion(track: PoseTrack) -> tuple[np.ndarray, list[str]]:
+    angle, sides = bilateral_angle(track, "elbow")
+    return 180.0 - angle, sides
+
+
+def _front_knee(track: PoseTrack) -> tuple[np.ndarray, list[str]]:
+    # In a lunge the front knee is the more bent one, and which leg leads can change per rep.
+    both = np.stack([joint_angle(track, "knee", s) for s in ("left", "right")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # All-NaN frames stay NaN.
+        return np.nanmin(both, axis=0), ["left", "right"]
+
+
+_JOINT_OF = {
+    "knee_angle": "knee",
+    "hip_angle": "hip",
+    "elbow_angle": "elbow",
+    "elbow_flexion": "elbow",
+    "front_knee_angle": "knee",
+    "body_line": "body_line",
+}
+
+SIGNALS: dict[str, Callable[[PoseTrack], tuple[np.ndarray, list[str]]]] = {
+    "knee_angle": _bilateral("knee"),
+    "hip_angle": _bilateral("hip"),
+    "elbow_angle": _bilateral("elbow"),
+    "elbow_flexion": _elbow_flexion,
+    "front_knee_angle": _front_knee,
+    "body_line": _bilateral("body_line"),
+}
+
+
+def compute_signal(track: PoseTrack, name: str) -> Signal:
+    """Computes a named signal (raw and conditioned) from a pose track.
+
+    Args:
+        track: The pose track.
+        name: A key of SIGNALS.
+
+    Returns:
+        The signal.
+
+    Raises:
+        KeyError: Unknown signal name.
+    """
+    from tools.kinematics import JOINTS
+
+    raw, sides = SIGNALS[name](track)
+    parts = JOINTS[_JOINT_OF[name]]
+    landmarks = [f"{side}_{part}" for side in sides for part in parts]
+    return Signal(
+        name=name,
+        raw=raw,
+        smooth=condition(raw, track.fps),
+        landmarks=landmarks,
+        sides=sides,
+    )
