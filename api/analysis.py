@@ -1,0 +1,118 @@
+"""Running one analysis session: pending → processing → completed / failed.
+
+The upload handler creates the session row and submits its id; this module does the rest in
+the server process (state transitions, storage, result rows, events) while the pipeline itself
+runs in a worker process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import uuid
+
+from api.events import EventBroker
+from api.results import save_report
+from api.storage import Storage
+from api.tables import AnalysisSession
+from api.workers import WorkerPool
+
+log = logging.getLogger("biome.analysis")
+
+# Error codes a pipeline failure may carry to the client; anything else is PROCESSING_ERROR.
+PIPELINE_CODES = {
+    "UNSUPPORTED_FORMAT",
+    "VALIDATION_ERROR",
+    "PROCESSING_ERROR",
+    "NO_PERSON_DETECTED",
+}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def storage_key(session: dict, storage: Storage) -> str:
+    prefix = storage.url + "/"
+    url = session["video_url"]
+    if not url.startswith(prefix):
+        raise ValueError(f"video {url!r} is not in storage {storage.url!r}")
+    return url[len(prefix) :]
+
+
+class AnalysisRunner:
+    def __init__(self, storage: Storage, pool: WorkerPool, broker: EventBroker, tmp_dir):
+        self.storage = storage
+        self.pool = pool
+        self.broker = broker
+        self.tmp_dir = tmp_dir
+
+    async def process(self, session_id: str) -> None:
+        sid = uuid.UUID(session_id)
+        session = await AnalysisSession.select().where(AnalysisSession.id == sid).first()
+        if session is None or session["status"] not in ("pending", "processing"):
+            return  # deleted meanwhile, or already done by an earlier run
+        await AnalysisSession.update(
+            {AnalysisSession.status: "processing", AnalysisSession.started_at: _now()}
+        ).where(AnalysisSession.id == sid)
+        started = time.monotonic()
+        try:
+            key = storage_key(session, self.storage)
+            async with self.storage.local_copy(key, self.tmp_dir) as path:
+                report = await self.pool.analyze(session_id, str(path), session["exercise_name"])
+            self.broker.publish(
+                session_id,
+                {
+                    "type": "progress",
+                    "data": {"progress": 99, "currentStep": "saving", "estimatedTimeRemaining": 0},
+                },
+            )
+            result_id = await save_report(sid, report)
+        except Exception as exc:
+            await self._fail(sid, session_id, exc)
+            return
+        log.info("session %s completed in %.1fs", session_id, time.monotonic() - started)
+        self.broker.publish(
+            session_id,
+            {
+                "type": "progress",
+                "data": {"progress": 100, "currentStep": "complete", "estimatedTimeRemaining": 0},
+            },
+        )
+        self.broker.publish(
+            session_id,
+            {
+                "type": "analysis_complete",
+                "data": {
+                    "resultId": str(result_id),
+                    "overallScore": round(float(report["overallScore"]), 1),
+                },
+            },
+        )
+
+    async def _fail(self, sid: uuid.UUID, session_id: str, exc: Exception) -> None:
+        code = getattr(exc, "code", None)
+        if code in PIPELINE_CODES:
+            message = getattr(exc, "message", None) or str(exc)
+        else:
+            log.exception("session %s failed", session_id, exc_info=exc)
+            code, message = "PROCESSING_ERROR", "Video processing failed"
+        await AnalysisSession.update(
+            {
+                AnalysisSession.status: "failed",
+                AnalysisSession.completed_at: _now(),
+                AnalysisSession.error_message: message,
+                AnalysisSession.error_code: code,
+            }
+        ).where(AnalysisSession.id == sid)
+        self.broker.publish(session_id, {"type": "error", "data": {"error": message, "code": code}})
+
+    async def unfinished(self) -> list[str]:
+        """Sessions a previous run of the service left pending or processing (oldest first)."""
+        rows = (
+            await AnalysisSession.select(AnalysisSession.id)
+            .where(AnalysisSession.status.is_in(["pending", "processing"]))
+            .order_by(AnalysisSession.created_at)
+        )
+        return [str(r["id"]) for r in rows]

@@ -1,0 +1,111 @@
+"""The ``biome`` command: ``serve`` runs the service, ``analyze`` runs one video offline."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+import uuid
+from pathlib import Path
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _print_report(payload: dict) -> None:
+    result = payload["result"]
+    print(f"{result['exercise']}: {result['repCount']} reps, score {result['overallScore']}/10")
+    print(
+        f"coach: {result['coach']}   frames: {result['totalFrames']}   "
+        f"processing: {result['processingTime']} s"
+    )
+    if result.get("summary"):
+        print(f"\n{result['summary']}")
+    if payload["reps"]:
+        print("\nReps:")
+        for rep in payload["reps"]:
+            angles = ", ".join(
+                f"{k} {v}" for k, v in rep.items() if k.endswith(("Angle", "AngleBottom"))
+            )
+            print(f"  {rep['index']}. {rep['startTime']}–{rep['endTime']} s  {angles}")
+    if payload["metrics"]:
+        print("\nMetrics:")
+        for m in payload["metrics"]:
+            print(f"  [{m['status']:>7}] {m['name']}: {m['actual']} (target {m['target']})")
+    print("\nIssues:" if payload["issues"] else "\nNo form issues detected.")
+    for i in payload["issues"]:
+        print(
+            f"  [{i['severity']}] {i['type']} (frames {i['frameStart']}–{i['frameEnd']}, "
+            f"confidence {i['confidenceScore']}): {i['coachingCue']}"
+        )
+    for title, items in (
+        ("Strengths", payload["strengths"]),
+        ("Recommendations", payload["recommendations"]),
+    ):
+        if items:
+            print(f"\n{title}:")
+            for n, item in enumerate(items, 1):
+                print(f"  {n}. {item}")
+    for notice in payload["notices"]:
+        print(f"\nNote: {notice}")
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from agents.pipeline import AnalysisError, analyze_video
+
+    from api.results import results_payload
+
+    path = Path(args.path)
+    if not path.is_file():
+        print(f"biome: no such file: {path}", file=sys.stderr)
+        return 2
+    try:
+        report = analyze_video(str(path), args.exercise)
+    except AnalysisError as exc:
+        print(f"biome: {exc.code}: {exc.message}", file=sys.stderr)
+        return 1
+    session = {
+        "id": str(uuid.uuid4()),
+        "exerciseName": report["exercise"],
+        "videoUrl": path.resolve().as_uri(),
+        "createdAt": dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z"),
+    }
+    payload = results_payload(session, report)
+    if args.json:
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        _print_report(payload)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="biome", description="Biome, the AI form coach")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the API service")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=_serve)
+
+    analyze = commands.add_parser("analyze", help="analyse one video without the server")
+    analyze.add_argument("path", help="video file (MP4, MOV, AVI, WebM)")
+    analyze.add_argument("--exercise", required=True, help='e.g. "squat", "push-up"')
+    analyze.add_argument("--json", action="store_true", help="print the results endpoint's data")
+    analyze.set_defaults(run=_analyze)
+
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,15 @@
+"""Piccolo app: the tables and the migrations folder at the repository root."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from api.tables import TABLES
+
+APP_CONFIG = AppConfig(
+    app_name="biome",
+    migrations_folder_path=str(Path(__file__).resolve().parent.parent / "migrations"),
+    table_classes=TABLES,
+    migration_dependencies=[],
+    commands=[],
+)

@@ -1,0 +1,110 @@
+"""POST /auth/register and POST /auth/login."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from starlette.requests import Request
+
+from api.auth import hash_password, issue_token, verify_password
+from api.errors import ApiError, ok
+from api.tables import User
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,100}$")
+
+
+def user_json(user: dict) -> dict:
+    return {
+        "id": str(user["id"]),
+        "email": user["email"],
+        "username": user["username"],
+        "firstName": user["first_name"],
+        "lastName": user["last_name"],
+    }
+
+
+async def json_body(request: Request) -> dict:
+    try:
+        body = await request.json()
+    except ValueError as exc:
+        raise ApiError("VALIDATION_ERROR", "Request body must be JSON") from exc
+    if not isinstance(body, dict):
+        raise ApiError("VALIDATION_ERROR", "Request body must be a JSON object")
+    return body
+
+
+def _text(body: dict, name: str, required: bool = True) -> str | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ApiError(
+            "VALIDATION_ERROR", f"{name} is required", {"field": name, "reason": "missing"}
+        )
+    return value.strip()
+
+
+async def register(request: Request):
+    body = await json_body(request)
+    email = _text(body, "email").lower()
+    username = _text(body, "username")
+    password = body.get("password")
+    first_name = _text(body, "firstName", required=False)
+    last_name = _text(body, "lastName", required=False)
+    if not EMAIL.match(email) or len(email) > 255:
+        raise ApiError("VALIDATION_ERROR", "Invalid email address", {"field": "email"})
+    if not USERNAME.match(username):
+        raise ApiError(
+            "VALIDATION_ERROR",
+            "Username must be 3–100 letters, digits, '.', '_' or '-'",
+            {"field": "username"},
+        )
+    if not isinstance(password, str) or not 8 <= len(password) <= 256:
+        raise ApiError(
+            "VALIDATION_ERROR", "Password must be 8–256 characters", {"field": "password"}
+        )
+    for value, field in ((first_name, "firstName"), (last_name, "lastName")):
+        if value is not None and len(value) > 100:
+            raise ApiError("VALIDATION_ERROR", f"{field} is too long", {"field": field})
+
+    taken = await User.select(User.email, User.username).where(
+        (User.email == email) | (User.username == username)
+    )
+    if taken:
+        field = "email" if any(t["email"] == email for t in taken) else "username"
+        raise ApiError("CONFLICT", f"That {field} is already registered", {"field": field})
+
+    user = User(
+        email=email,
+        username=username,
+        password_hash=await hash_password(password),
+        first_name=first_name,
+        last_name=last_name,
+        last_login=dt.datetime.now(dt.UTC),
+    )
+    try:
+        await user.save()
+    except Exception as exc:  # a concurrent registration won the unique index
+        raise ApiError("CONFLICT", "That email or username is already registered") from exc
+    row = await User.select().where(User.id == user.id).first()
+    return ok({"user": user_json(row), "token": issue_token(row)}, status_code=201)
+
+
+async def login(request: Request):
+    body = await json_body(request)
+    email = _text(body, "email").lower()
+    password = body.get("password")
+    if not isinstance(password, str):
+        raise ApiError("VALIDATION_ERROR", "password is required", {"field": "password"})
+    user = await User.select().where(User.email == email).first()
+    # Verify even for an unknown email so timing does not tell which emails exist.
+    valid = await verify_password(user["password_hash"] if user else None, password)
+    if not user or not valid:
+        raise ApiError("AUTHENTICATION_ERROR", "Invalid email or password")
+    if not user["is_active"]:
+        raise ApiError("AUTHENTICATION_ERROR", "This account is disabled")
+    now = dt.datetime.now(dt.UTC)
+    await User.update({User.last_login: now}).where(User.id == user["id"])
+    return ok({"user": user_json(user), "token": issue_token(user)})

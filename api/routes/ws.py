@@ -1,0 +1,125 @@
+"""WebSocket /ws/analysis/{session_id}: the live events of one analysis.
+
+On connect the client first gets the current state (the session's outcome if it has one,
+else the latest agent status and progress), then the live stream until the analysis ends.
+The token comes as ``Authorization: Bearer`` or, for browsers, ``?token=``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from api.auth import current_user
+from api.errors import ApiError
+from api.events import TERMINAL
+from api.results import num
+from api.tables import AnalysisResult, AnalysisSession
+
+CLOSE_AUTH = 4401
+CLOSE_NOT_FOUND = 4404
+
+
+async def _outcome(session_id: uuid.UUID) -> dict | None:
+    """The terminal event of a finished session, as it was sent live."""
+    session = await AnalysisSession.select().where(AnalysisSession.id == session_id).first()
+    if session is None:
+        return {
+            "type": "error",
+            "data": {"error": "Analysis session not found", "code": "SESSION_NOT_FOUND"},
+        }
+    if session["status"] == "completed":
+        result = (
+            await AnalysisResult.select(AnalysisResult.id, AnalysisResult.overall_score)
+            .where(AnalysisResult.session_id == session_id)
+            .first()
+        )
+        if result is not None:
+            return {
+                "type": "analysis_complete",
+                "data": {
+                    "resultId": str(result["id"]),
+                    "overallScore": num(result["overall_score"]),
+                },
+            }
+    if session["status"] == "failed":
+        return {
+            "type": "error",
+            "data": {
+                "error": session["error_message"] or "Video processing failed",
+                "code": session["error_code"] or "PROCESSING_ERROR",
+            },
+        }
+    return None
+
+
+async def analysis_events(websocket: WebSocket):
+    await websocket.accept()
+    raw_id = websocket.path_params["session_id"]
+
+    async def fail(code: str, message: str, close_code: int) -> None:
+        await websocket.send_json(
+            {"type": "error", "data": {"sessionId": raw_id, "error": message, "code": code}}
+        )
+        await websocket.close(code=close_code)
+
+    try:
+        user = await current_user(websocket)
+    except ApiError as exc:
+        await fail(exc.code, exc.message, CLOSE_AUTH)
+        return
+    try:
+        sid = uuid.UUID(raw_id)
+    except ValueError:
+        sid = None
+    owned = sid and await AnalysisSession.exists().where(
+        (AnalysisSession.id == sid) & (AnalysisSession.user_id == user["id"])
+    )
+    if not owned:
+        await fail("SESSION_NOT_FOUND", "Analysis session not found", CLOSE_NOT_FOUND)
+        return
+
+    broker = websocket.app.state.broker
+    session_id = str(sid)
+    # Subscribe before reading the state, so an outcome that lands in between is not lost.
+    with broker.subscribe(session_id) as queue:
+        outcome = await _outcome(sid)
+        if outcome is not None:
+            outcome["data"] = {"sessionId": session_id, **outcome["data"]}
+            await websocket.send_json(outcome)
+            await websocket.close()
+            return
+        for event in broker.latest(session_id):
+            await websocket.send_json(event)
+
+        # Watch for the client going away while waiting for events.
+        disconnected = asyncio.create_task(_wait_disconnect(websocket))
+        try:
+            while True:
+                getter = asyncio.create_task(queue.get())
+                done, _ = await asyncio.wait(
+                    {getter, disconnected}, return_when=asyncio.FIRST_COMPLETED
+                )
+                if getter not in done:
+                    getter.cancel()
+                    return
+                event = getter.result()
+                await websocket.send_json(event)
+                if event["type"] in TERMINAL:
+                    await websocket.close()
+                    return
+        finally:
+            disconnected.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await disconnected
+
+
+async def _wait_disconnect(websocket: WebSocket) -> None:
+    with contextlib.suppress(WebSocketDisconnect):
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return

@@ -1,0 +1,161 @@
+"""Streaming multipart parsing with a size cap, and video container sniffing.
+
+``request.form()`` spools the whole file before anything can be checked; here the body is
+parsed as it arrives, the file part goes straight to a temporary file, and the upload is cut
+off with FILE_TOO_LARGE the moment it passes the cap.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import Request
+
+from api.errors import ApiError
+
+MAX_FIELD_BYTES = 64 * 1024
+
+
+@dataclass
+class UploadedFile:
+    field_name: str
+    filename: str
+    path: Path
+    size: int
+
+
+@dataclass
+class MultipartForm:
+    fields: dict[str, str] = field(default_factory=dict)
+    files: dict[str, UploadedFile] = field(default_factory=dict)
+
+    def discard(self) -> None:
+        for f in self.files.values():
+            f.path.unlink(missing_ok=True)
+
+
+async def parse_multipart(request: Request, tmp_dir: Path, max_file_bytes: int) -> MultipartForm:
+    """Parse a multipart body; file parts land in ``tmp_dir``. The caller owns the files."""
+    content_type, params = parse_options_header(request.headers.get("content-type"))
+    boundary = params.get(b"boundary")
+    if content_type != b"multipart/form-data" or not boundary:
+        raise ApiError("VALIDATION_ERROR", "Expected a multipart/form-data body")
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_file_bytes + MAX_FIELD_BYTES:
+        raise ApiError(
+            "FILE_TOO_LARGE",
+            f"The upload is {int(declared)} bytes; the limit is {max_file_bytes} bytes",
+            {"limitBytes": max_file_bytes},
+        )
+
+    form = MultipartForm()
+    state: dict = {}
+    header_field = bytearray()
+    header_value = bytearray()
+    headers: dict[bytes, bytes] = {}
+
+    def on_part_begin() -> None:
+        headers.clear()
+        state.clear()
+
+    def on_header_field(data: bytes, start: int, end: int) -> None:
+        header_field.extend(data[start:end])
+
+    def on_header_value(data: bytes, start: int, end: int) -> None:
+        header_value.extend(data[start:end])
+
+    def on_header_end() -> None:
+        headers[bytes(header_field).lower()] = bytes(header_value)
+        header_field.clear()
+        header_value.clear()
+
+    def on_headers_finished() -> None:
+        _, disp = parse_options_header(headers.get(b"content-disposition"))
+        name = disp.get(b"name", b"").decode("utf-8", "replace")
+        state["name"] = name
+        if b"filename" in disp:
+            fd, tmp = tempfile.mkstemp(dir=tmp_dir, suffix=".upload")
+            state["file"] = os.fdopen(fd, "wb")
+            state["path"] = Path(tmp)
+            state["size"] = 0
+            state["filename"] = disp[b"filename"].decode("utf-8", "replace")
+            form.files[name] = UploadedFile(name, state["filename"], state["path"], 0)
+        else:
+            state["buf"] = bytearray()
+
+    def on_part_data(data: bytes, start: int, end: int) -> None:
+        chunk = data[start:end]
+        if "file" in state:
+            state["size"] += len(chunk)
+            if state["size"] > max_file_bytes:
+                raise ApiError(
+                    "FILE_TOO_LARGE",
+                    f"The video exceeds the {max_file_bytes // (1024 * 1024)} MB limit",
+                    {"field": state["name"], "limitBytes": max_file_bytes},
+                )
+            state["file"].write(chunk)
+        else:
+            state["buf"].extend(chunk)
+            if len(state["buf"]) > MAX_FIELD_BYTES:
+                raise ApiError("VALIDATION_ERROR", f"Field {state['name']!r} is too long")
+
+    def on_part_end() -> None:
+        if "file" in state:
+            state["file"].close()
+            form.files[state["name"]].size = state["size"]
+        elif "buf" in state:
+            form.fields[state["name"]] = state["buf"].decode("utf-8", "replace")
+        state.clear()
+
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_part_begin": on_part_begin,
+            "on_part_data": on_part_data,
+            "on_part_end": on_part_end,
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_header_end": on_header_end,
+            "on_headers_finished": on_headers_finished,
+        },
+    )
+    try:
+        async for chunk in request.stream():
+            parser.write(chunk)
+        parser.finalize()
+    except ApiError:
+        _abort(state, form)
+        raise
+    except Exception as exc:
+        _abort(state, form)
+        raise ApiError("VALIDATION_ERROR", "Malformed multipart body") from exc
+    return form
+
+
+def _abort(state: dict, form: MultipartForm) -> None:
+    if f := state.get("file"):
+        f.close()
+    form.discard()
+
+
+# (container, mime type, extension) by magic bytes: the name a client sends proves nothing.
+def sniff_video(path: Path) -> tuple[str, str] | None:
+    """The (mime type, extension) of an MP4 / MOV / AVI / WebM file by its content, else None."""
+    with open(path, "rb") as f:
+        head = f.read(64)
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand == b"qt  ":
+            return "video/quicktime", "mov"
+        return "video/mp4", "mp4"
+    if len(head) >= 8 and head[4:8] in (b"moov", b"mdat", b"wide", b"free"):
+        return "video/quicktime", "mov"
+    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return "video/x-msvideo", "avi"
+    if head[:4] == b"\x1a\x45\xdf\xa3":
+        return "video/webm", "webm"
+    return None
