@@ -22,13 +22,20 @@ class AnalysisProfile:
         mode: "reps" (count repetitions of the primary signal) or "hold" (time in position).
         signal: Name of the primary signal in tools.signals.SIGNALS, e.g. "knee_angle".
         direction: For reps, "down" if the signal falls during the working phase, else "up".
-        rest_threshold: Rest-zone boundary (signal beyond it = resting), degrees.
-        work_threshold: Working-zone boundary (signal beyond it = mid-rep), degrees.
-        target: The depth/extent the working phase should reach, degrees (for reps) or the
-            minimum signal value that counts as holding the position (for holds).
-        tolerance: Measurement slack added to target before flagging, degrees.
+        rest_threshold: Rest-zone boundary (signal beyond it = resting), in the signal's unit
+            (degrees for angles; see tools.signals.UNITS).
+        work_threshold: Working-zone boundary (signal beyond it = mid-rep).
+        target: The depth/extent the working phase should reach (for "down" at most, for "up"
+            at least), or for holds the ideal average value.
+        tolerance: Measurement slack added to target before flagging.
         min_rep_s: Shortest plausible rep, seconds.
         label: Human label of the primary signal, e.g. "Knee Angle".
+        hold_threshold: For holds, the signal value at or above which the position counts as
+            held, degrees.
+        rep_measures: (key, signal) pairs reported per rep, e.g. ("kneeAngleBottom",
+            "knee_angle"). The primary signal's entry is the rep's extreme value; other signals
+            are read at the primary signal's extreme frame.
+        rules: Names of fault rules in tools.faults.RULES applied to this exercise.
     """
 
     mode: Mode
@@ -40,6 +47,9 @@ class AnalysisProfile:
     tolerance: float = 5.0
     min_rep_s: float = 0.5
     label: str = ""
+    hold_threshold: float = 140.0
+    rep_measures: tuple[tuple[str, str], ...] = ()
+    rules: tuple[str, ...] = ()
 
     @property
     def low(self) -> float:
@@ -63,6 +73,9 @@ class AnalysisProfile:
             "tolerance": self.tolerance,
             "minRepS": self.min_rep_s,
             "label": self.label,
+            "holdThreshold": self.hold_threshold,
+            "repMeasures": [list(pair) for pair in self.rep_measures],
+            "rules": list(self.rules),
         }
 
 
@@ -117,10 +130,13 @@ EXERCISE_DATA: list[dict] = [
         "profile": {
             "mode": "reps",
             "signal": "knee_angle",
+            # Standing reads 155-175 deg, a half squat ~120-130, parallel ~70-90.
             "rest_threshold": 145.0,
-            "work_threshold": 120.0,
+            "work_threshold": 125.0,
             "target": 90.0,
             "label": "Knee Angle",
+            "rep_measures": (("kneeAngleBottom", "knee_angle"), ("hipAngleBottom", "hip_angle")),
+            "rules": ("shallow_depth",),
         },
     },
     {
@@ -139,6 +155,7 @@ EXERCISE_DATA: list[dict] = [
             "target": 90.0,
             "min_rep_s": 0.4,
             "label": "Elbow Angle",
+            "rep_measures": (("elbowAngleBottom", "elbow_angle"), ("bodyLineBottom", "body_line")),
         },
     },
     {
@@ -150,14 +167,17 @@ EXERCISE_DATA: list[dict] = [
         "description": "Hinge at the hips to lift a weight from the floor to standing lockout.",
         "aliases": ("conventional deadlift", "barbell deadlift", "romanian deadlift", "rdl"),
         "profile": {
-            # Reps are counted on the hip hinge: standing (open hip) is the rest zone.
+            # Each rep starts and ends with the bar on the floor (closed hip, the rest zone)
+            # and peaks at lockout (open hip), so the hip angle goes "up".
             "mode": "reps",
             "signal": "hip_angle",
-            "rest_threshold": 150.0,
-            "work_threshold": 115.0,
+            "direction": "up",
+            "rest_threshold": 115.0,
+            "work_threshold": 150.0,
             "target": 165.0,
             "min_rep_s": 0.8,
             "label": "Hip Angle",
+            "rep_measures": (("hipAngleTop", "hip_angle"), ("kneeAngleTop", "knee_angle")),
         },
     },
     {
@@ -171,9 +191,10 @@ EXERCISE_DATA: list[dict] = [
         "profile": {
             "mode": "hold",
             "signal": "body_line",
-            "target": 150.0,
+            "target": 170.0,
             "tolerance": 10.0,
-            "label": "Body Line (shoulder-hip-ankle)",
+            "hold_threshold": 140.0,
+            "label": "Body Line",
         },
     },
     {
@@ -191,6 +212,7 @@ EXERCISE_DATA: list[dict] = [
             "work_threshold": 120.0,
             "target": 100.0,
             "label": "Front Knee Angle",
+            "rep_measures": (("frontKneeAngleBottom", "front_knee_angle"),),
         },
     },
     {
@@ -202,14 +224,16 @@ EXERCISE_DATA: list[dict] = [
         "description": "Hang from a bar and pull the chin above it, then lower under control.",
         "aliases": ("pullup", "chin up", "chinup", "chin-up"),
         "profile": {
-            # Elbow flexion (180 - elbow angle) rises as the body goes up.
+            # Shoulder height towards the hands (% of arm length) rises as the body goes up.
             "mode": "reps",
-            "signal": "elbow_flexion",
+            "signal": "pull_height",
             "direction": "up",
-            "rest_threshold": 50.0,
-            "work_threshold": 80.0,
+            "rest_threshold": 25.0,
+            "work_threshold": 50.0,
             "target": 90.0,
-            "label": "Elbow Flexion",
+            "tolerance": 10.0,
+            "label": "Pull Height",
+            "rep_measures": (("pullHeightTop", "pull_height"),),
         },
     },
 ]

@@ -23,8 +23,9 @@ class Rep:
 
     Attributes:
         index: 1-based rep number.
-        start_frame: Last sample in the rest zone before the movement.
-        end_frame: First sample back in the rest zone.
+        start_frame: Where the movement out of the rest zone begins (the turning point before
+            the signal leaves the rest zone).
+        end_frame: Where the movement back into the rest zone stops.
         bottom_frame: Sample of the extreme value (minimum for "down", maximum for "up").
         start_time_s: Time of start_frame.
         end_time_s: Time of end_frame.
@@ -133,4 +134,26 @@ def count_reps(
                         )
                     )
                 state, last_rest = "rest", i
+    _extend_to_turning_points(reps, s, t, eps=0.02 * (high - low))
     return reps
+
+
+def _extend_to_turning_points(reps: list[Rep], s: np.ndarray, t: np.ndarray, eps: float) -> None:
+    """Moves each rep's start back and end forward to where the movement really starts/stops.
+
+    The threshold crossings lie a little inside the movement; walking outwards while the signal
+    keeps changing by more than eps per sample (in the rest direction) reaches the turning
+    points without running into a slowly drifting rest phase or a neighbouring rep.
+    """
+    for k, rep in enumerate(reps):
+        floor = reps[k - 1].end_frame if k > 0 else 0
+        j = rep.start_frame
+        while j - 1 > floor and not np.isnan(s[j - 1]) and s[j - 1] - s[j] > eps:
+            j -= 1
+        ceiling = reps[k + 1].start_frame if k + 1 < len(reps) else len(s) - 1
+        e = rep.end_frame
+        while e + 1 < ceiling and not np.isnan(s[e + 1]) and s[e + 1] - s[e] > eps:
+            e += 1
+        rep.start_frame, rep.end_frame = j, e
+        rep.start_time_s, rep.end_time_s = float(t[j]), float(t[e])
+        rep.duration_s = rep.end_time_s - rep.start_time_s

@@ -8,7 +8,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tools.kinematics import bilateral_angle, frames, interpolate_gaps, joint_angle, smooth
+from tools.kinematics import (
+    DEFAULT_MIN_VISIBILITY,
+    JOINTS,
+    bilateral_angle,
+    frames,
+    interpolate_gaps,
+    joint_angle,
+    smooth,
+    visibility,
+)
+from tools.landmarks import LANDMARK
 from tools.pose import PoseTrack
 
 # NaN runs up to this long are bridged: MediaPipe drops the odd frame mid-movement.
@@ -62,6 +72,29 @@ def _front_knee(track: PoseTrack) -> tuple[np.ndarray, list[str]]:
         return np.nanmin(both, axis=0), ["left", "right"]
 
 
+def _pull_height(track: PoseTrack) -> tuple[np.ndarray, list[str]]:
+    """How far the shoulders have risen towards the hands, in % of arm length.
+
+    0 % = hanging with straight arms (shoulders one arm length below the wrists), 100 % =
+    shoulders level with the wrists. Elbow angles are unreliable at the top of a pull-up (the
+    head and bar occlude the arms), while shoulder and wrist heights stay well tracked.
+    """
+    scale = np.array([track.width, track.height], dtype=np.float64)
+    per_side = []
+    for side in ("left", "right"):
+        names = [f"{side}_shoulder", f"{side}_elbow", f"{side}_wrist"]
+        sh, el, wr = (track.landmarks[:, LANDMARK[n], :2].astype(np.float64) * scale for n in names)
+        arm = np.linalg.norm(sh - el, axis=1) + np.linalg.norm(el - wr, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            height = 100.0 * (1.0 - (sh[:, 1] - wr[:, 1]) / arm)  # image y grows downwards
+        per_side.append(
+            np.where(visibility(track, names) >= DEFAULT_MIN_VISIBILITY, height, np.nan)
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # All-NaN frames stay NaN.
+        return np.nanmean(np.stack(per_side), axis=0), ["left", "right"]
+
+
 _JOINT_OF = {
     "knee_angle": "knee",
     "hip_angle": "hip",
@@ -69,7 +102,21 @@ _JOINT_OF = {
     "elbow_flexion": "elbow",
     "front_knee_angle": "knee",
     "body_line": "body_line",
+    "pull_height": "elbow",
 }
+
+LABELS = {
+    "knee_angle": "Knee Angle",
+    "hip_angle": "Hip Angle",
+    "elbow_angle": "Elbow Angle",
+    "elbow_flexion": "Elbow Flexion",
+    "front_knee_angle": "Front Knee Angle",
+    "body_line": "Body Line",
+    "pull_height": "Pull Height",
+}
+
+# Display unit per signal (angles unless stated).
+UNITS = {"pull_height": "%"}
 
 SIGNALS: dict[str, Callable[[PoseTrack], tuple[np.ndarray, list[str]]]] = {
     "knee_angle": _bilateral("knee"),
@@ -78,6 +125,7 @@ SIGNALS: dict[str, Callable[[PoseTrack], tuple[np.ndarray, list[str]]]] = {
     "elbow_flexion": _elbow_flexion,
     "front_knee_angle": _front_knee,
     "body_line": _bilateral("body_line"),
+    "pull_height": _pull_height,
 }
 
 
@@ -94,8 +142,6 @@ def compute_signal(track: PoseTrack, name: str) -> Signal:
     Raises:
         KeyError: Unknown signal name.
     """
-    from tools.kinematics import JOINTS
-
     raw, sides = SIGNALS[name](track)
     parts = JOINTS[_JOINT_OF[name]]
     landmarks = [f"{side}_{part}" for side in sides for part in parts]
