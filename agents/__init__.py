@@ -1,0 +1,1 @@
+"""Biome's ADK agent layer: vision agent, coaching agent, orchestrator and pipeline."""

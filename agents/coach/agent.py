@@ -1,0 +1,62 @@
+"""The coaching agent: turns vision findings into a grounded CoachingReport."""
+
+from __future__ import annotations
+
+import os
+
+from google.adk.agents import LlmAgent
+from google.genai import types
+
+from agents.coach import prompt
+from agents.coach.schema import CoachingReport
+from agents.offline_coach import OFFLINE_COACH_MODEL
+
+DEFAULT_GEMINI_MODEL = "gemini-2.5-flash"
+COACH_MODEL_ENV = "BIOME_COACH_MODEL"
+API_KEY_ENVS = ("GOOGLE_API_KEY", "GEMINI_API_KEY")
+
+
+def has_gemini_key() -> bool:
+    """Whether a Gemini API key is configured in the environment."""
+    return any(os.environ.get(name) for name in API_KEY_ENVS)
+
+
+def coach_model_name() -> str:
+    """Chooses the coaching model from the environment.
+
+    With GOOGLE_API_KEY or GEMINI_API_KEY set: BIOME_COACH_MODEL, or gemini-2.5-flash.
+    Without a key: always the offline coach, so Gemini is never called without a key.
+    """
+    if not has_gemini_key():
+        return OFFLINE_COACH_MODEL
+    return os.environ.get(COACH_MODEL_ENV, "").strip() or DEFAULT_GEMINI_MODEL
+
+
+def build_coaching_agent(model: str | None = None, name: str = "coaching_agent") -> LlmAgent:
+    """Builds a coaching agent.
+
+    Args:
+        model: Model name (any name in ADK's LLM registry); defaults to coach_model_name().
+        name: Agent name.
+
+    Returns:
+        An LlmAgent that reads state["vision_findings"] and writes state["coaching_report"]
+        (a dict matching CoachingReport).
+    """
+    return LlmAgent(
+        name=name,
+        model=model or coach_model_name(),
+        description="Writes a grounded coaching report from the vision findings.",
+        instruction=prompt.coach_instruction,
+        output_schema=CoachingReport,
+        output_key="coaching_report",
+        # The findings come through the instruction; the chat history adds nothing.
+        include_contents="none",
+        disallow_transfer_to_parent=True,
+        disallow_transfer_to_peers=True,
+        generate_content_config=types.GenerateContentConfig(temperature=0.2),
+    )
+
+
+coaching_agent = build_coaching_agent()
+root_agent = coaching_agent

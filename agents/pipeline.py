@@ -1,0 +1,256 @@
+"""The one entry point the API and CLI use to analyse a video.
+
+    report = await run_analysis("/tmp/set.mp4", "Squat", on_event=print)
+    report = analyze_video("/tmp/set.mp4", "Squat")   # sync, for worker processes
+
+One ADK session per analysis: an `App` named "biome" with the orchestrator as root agent and
+a `StatusPlugin` that sends agent_status/progress events to `on_event`, run by a `Runner` over
+an `InMemorySessionService`. Vision errors raise `AnalysisError`; a coaching answer that cannot
+be used is replaced by the offline coach (the report then carries "notices").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from google.adk.apps import App
+from google.adk.runners import Runner
+from google.adk.sessions import InMemorySessionService
+from google.genai import types
+from pydantic import ValidationError
+
+from agents.coach.agent import coach_model_name
+from agents.coach.schema import CoachingReport
+from agents.offline_coach import OFFLINE_COACH_MODEL, build_offline_report
+from agents.orchestrator.agent import build_root_agent
+from agents.status import TASK_COACHING, StatusPlugin
+from agents.vision import tools as vtools
+
+logger = logging.getLogger(__name__)
+
+APP_NAME = "biome"
+_USER_ID = "biome"
+
+EventSink = Callable[[dict], None]
+
+
+class AnalysisError(Exception):
+    """The video could not be analysed.
+
+    Attributes:
+        code: "VALIDATION_ERROR", "UNSUPPORTED_FORMAT", "PROCESSING_ERROR" or
+            "NO_PERSON_DETECTED" (from tools.video.VideoError / tools.analysis.NoPersonError).
+        message: Human-readable explanation, safe to show to the user.
+    """
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+    def to_dict(self) -> dict[str, str]:
+        """{"code", "message"} for API error payloads."""
+        return {"code": self.code, "message": self.message}
+
+
+def _coach_estimate_s(model: str) -> float:
+    return 1.0 if model == OFFLINE_COACH_MODEL else 10.0
+
+
+def _checked_coaching(raw: Any, findings: dict) -> tuple[dict | None, str | None]:
+    """Validates the coaching agent's output against the schema and the findings."""
+    if raw is None:
+        return None, "the coaching model returned no report"
+    try:
+        report = CoachingReport.model_validate(raw)
+    except ValidationError as exc:
+        return None, f"the coaching model's report was invalid ({exc.error_count()} errors)"
+    detected = {str(i.get("type", "")).strip().lower() for i in findings.get("issues") or []}
+    invented = [i.type for i in report.issues if i.type.strip().lower() not in detected]
+    if invented:
+        return None, f"the coaching model named issues that were not detected: {invented}"
+    return report.model_dump(), None
+
+
+def _score(findings: dict, coaching: dict) -> float:
+    score = findings.get("score")
+    if not isinstance(score, int | float):
+        score = coaching.get("overallScore", 0.0)
+    return round(min(10.0, max(0.0, float(score))), 1)
+
+
+def build_report(
+    findings: dict,
+    coaching: dict,
+    *,
+    coach: str,
+    processing_time: float,
+    notices: list[str] | None = None,
+) -> dict:
+    """Merges measured findings and the coach's words into the API's report dict.
+
+    Severity, frames and confidence always come from the findings. The cue is the coach's
+    wording for that issue type when the type occurs once; when it occurs several times (e.g.
+    one issue per rep) each keeps its own measured cue from the findings.
+    """
+    type_counts: dict[str, int] = {}
+    for issue in findings.get("issues") or []:
+        key = str(issue.get("type", "")).strip().lower()
+        type_counts[key] = type_counts.get(key, 0) + 1
+    cues = {
+        str(i.get("type", "")).strip().lower(): i.get("coachingCue")
+        for i in coaching.get("issues") or []
+        if type_counts.get(str(i.get("type", "")).strip().lower()) == 1
+    }
+    issues = []
+    for issue in findings.get("issues") or []:
+        issue_type = str(issue.get("type", ""))
+        issues.append(
+            {
+                "type": issue_type,
+                "severity": issue.get("severity"),
+                "frameStart": issue.get("frameStart"),
+                "frameEnd": issue.get("frameEnd"),
+                "coachingCue": cues.get(issue_type.strip().lower()) or issue.get("coachingCue"),
+                "confidenceScore": issue.get("confidenceScore"),
+            }
+        )
+    report = {
+        "exercise": findings.get("exercise"),
+        "coach": coach,
+        "overallScore": _score(findings, coaching),
+        "totalFrames": findings.get("totalFrames"),
+        "processingTime": round(processing_time, 2),
+        "repCount": findings.get("repCount"),
+        "reps": findings.get("reps") or [],
+        "issues": issues,
+        "metrics": [
+            {
+                "name": m.get("name"),
+                "actual": m.get("actual"),
+                "target": m.get("target"),
+                "status": m.get("status"),
+            }
+            for m in findings.get("metrics") or []
+        ],
+        "strengths": list(coaching.get("strengths") or []),
+        "recommendations": list(coaching.get("recommendations") or []),
+        "summary": coaching.get("summary") or "",
+        "video": findings.get("video") or {},
+        "checks": findings.get("checks") or [],
+    }
+    if notices:
+        report["notices"] = list(notices)
+    return report
+
+
+async def run_analysis(
+    video_path: str,
+    exercise_name: str,
+    *,
+    on_event: EventSink | None = None,
+) -> dict:
+    """Analyses one exercise video: measured findings plus coaching, as a report dict.
+
+    Args:
+        video_path: Path of the video file (local).
+        exercise_name: Exercise name as given by the user (resolved via tools.exercises).
+        on_event: Optional callback receiving {"type": "agent_status" | "progress", "data": ...}
+            dicts as the analysis runs. It may be called from a worker thread (frame progress);
+            it must be thread-safe and quick.
+
+    Returns:
+        The JSON-serialisable report: exercise, coach, overallScore, totalFrames,
+        processingTime, repCount, reps, issues, metrics, strengths, recommendations, summary,
+        video, checks, and "notices" when the offline coach had to stand in.
+
+    Raises:
+        AnalysisError: Unknown exercise (VALIDATION_ERROR, before any work), or the video could
+            not be analysed (code from the vision step).
+    """
+    started = time.perf_counter()
+    exercise = vtools.resolve_exercise_name(str(exercise_name or ""))
+    if exercise is None:
+        raise AnalysisError("VALIDATION_ERROR", f"unknown exercise: {exercise_name!r}")
+
+    coach_model = coach_model_name()
+    plugin = StatusPlugin(sink=on_event, coach_estimate_s=_coach_estimate_s(coach_model))
+    root_agent = build_root_agent(coach_model=coach_model)
+    app = App(name=APP_NAME, root_agent=root_agent, plugins=[plugin])
+    session_service = InMemorySessionService()
+    runner = Runner(app=app, session_service=session_service)
+    session = await session_service.create_session(
+        app_name=APP_NAME,
+        user_id=_USER_ID,
+        session_id=uuid.uuid4().hex,
+        state={"video_path": str(video_path), "exercise_name": exercise.name},
+    )
+    message = types.Content(
+        role="user", parts=[types.Part(text=f"Analyse my {exercise.name} video.")]
+    )
+    invocation_id = ""
+    run_error: Exception | None = None
+    try:
+        async for event in runner.run_async(
+            user_id=_USER_ID, session_id=session.id, new_message=message
+        ):
+            invocation_id = invocation_id or event.invocation_id
+    except Exception as exc:  # Reported below: vision error, or coaching fallback.
+        logger.exception("analysis run raised")
+        run_error = exc
+    finally:
+        await runner.close()
+
+    session = await session_service.get_session(
+        app_name=APP_NAME, user_id=_USER_ID, session_id=session.id
+    )
+    state = dict(session.state) if session else {}
+    vision_error = state.get("vision_error")
+    if vision_error:
+        raise AnalysisError(vision_error.get("code", "PROCESSING_ERROR"), vision_error["message"])
+    findings = state.get("vision_findings")
+    if not findings:
+        detail = f" ({type(run_error).__name__})" if run_error else ""
+        raise AnalysisError("PROCESSING_ERROR", f"the video analysis produced no results{detail}")
+
+    coaching, problem = _checked_coaching(state.get("coaching_report"), findings)
+    if problem is None and state.get("coaching_error"):
+        problem = state["coaching_error"].get("message", "the coaching model failed")
+    coach = coach_model
+    notices = []
+    if coaching is None or state.get("coaching_error"):
+        problem = problem or "the coaching model failed"
+        logger.warning("falling back to the offline coach: %s", problem)
+        coaching = build_offline_report(findings)
+        coach = OFFLINE_COACH_MODEL
+        # Shown to the user: no details (they could repeat an issue that was not detected).
+        notices.append(
+            "The AI coach's answer could not be used, so the built-in offline coach wrote "
+            "this feedback from the same measurements."
+        )
+        if invocation_id:
+            plugin.update(invocation_id, coaching="complete", tasks={TASK_COACHING: "complete"})
+
+    report = build_report(
+        findings,
+        coaching,
+        coach=coach,
+        processing_time=time.perf_counter() - started,
+        notices=notices,
+    )
+    if invocation_id:
+        plugin.finish(invocation_id)
+    return report
+
+
+def analyze_video(video_path: str, exercise_name: str, on_event: EventSink | None = None) -> dict:
+    """Synchronous run_analysis (asyncio.run) for worker processes and the CLI.
+
+    Must not be called from a running event loop; use run_analysis there.
+    """
+    return asyncio.run(run_analysis(video_path, exercise_name, on_event=on_event))

@@ -1,0 +1,138 @@
+"""Vision tools: thin wrappers over the `tools` package.
+
+Two layers:
+- Step functions (`probe`, `extract_track`, `measure`) used by the deterministic vision agent.
+  They raise `tools.video.VideoError` and take an optional frame-progress callback.
+- Plain tool functions (`probe_video_tool`, `analyze_exercise_video`) with Google-style
+  docstrings returning dicts, so a later LLM agent can use them directly as ADK FunctionTools.
+  They never raise for bad input; errors come back as {"status": "error", ...}.
+
+The `tools` modules are imported lazily so that importing the agent layer stays cheap
+(mediapipe is only loaded when a video is actually analysed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+ProgressFn = Callable[[int, int], None]
+
+PROCESSING_ERROR = "PROCESSING_ERROR"
+VALIDATION_ERROR = "VALIDATION_ERROR"
+
+
+def error_dict(exc: BaseException) -> dict[str, str]:
+    """Returns {"code", "message"} for an exception raised while analysing a video."""
+    code = getattr(exc, "code", None)
+    message = getattr(exc, "message", None)
+    if isinstance(code, str) and isinstance(message, str):
+        return {"code": code, "message": message}
+    return {
+        "code": PROCESSING_ERROR,
+        "message": f"video processing failed ({type(exc).__name__}: {exc})",
+    }
+
+
+def resolve_exercise_name(exercise_name: str) -> Any | None:
+    """Returns the tools.exercises Exercise for a user-given name, or None if unknown."""
+    from tools.exercises import resolve_exercise
+
+    return resolve_exercise(exercise_name)
+
+
+def probe(video_path: str) -> Any:
+    """Probes a video (tools.video.probe_video). Raises VideoError."""
+    from tools.video import probe_video
+
+    return probe_video(video_path)
+
+
+def extract_track(video_path: str, info: Any, on_progress: ProgressFn | None = None) -> Any:
+    """Runs pose estimation over every frame (tools.pose.extract_pose_track)."""
+    from tools.pose import extract_pose_track
+
+    return extract_pose_track(video_path, info=info, on_progress=on_progress)
+
+
+def measure(track: Any, exercise: Any, info: Any | None = None) -> dict:
+    """Computes reps, metrics, issues and score from a pose track (tools.analysis.analyze_track).
+
+    Raises:
+        NoPersonError: A person was visible in too few frames (same rule as
+            tools.analysis.analyze_video).
+    """
+    from tools.analysis import MIN_POSE_COVERAGE, NoPersonError, analyze_track
+
+    coverage = float(track.detected.mean()) if track.n_frames else 0.0
+    if coverage < MIN_POSE_COVERAGE:
+        raise NoPersonError(
+            f"a person was visible in only {coverage:.0%} of the frames; film the whole body"
+        )
+    findings = analyze_track(track, exercise, info)
+    if info is not None and not findings.get("video"):
+        findings["video"] = video_summary(info)
+    return findings
+
+
+def video_summary(info: Any) -> dict:
+    """The camelCase video section of the findings, from a VideoInfo."""
+    return {
+        "durationS": round(float(info.duration_s), 3),
+        "fps": float(info.fps),
+        "frameCount": int(info.frame_count),
+        "width": int(info.width),
+        "height": int(info.height),
+        "rotation": int(info.rotation),
+    }
+
+
+def probe_video_tool(video_path: str) -> dict:
+    """Checks that a video can be decoded and reads its basic properties.
+
+    Args:
+        video_path: Path of the uploaded video file on the server.
+
+    Returns:
+        {"status": "ok", "video": {durationS, fps, frameCount, width, height, rotation,
+        codec}} when the video is usable, or {"status": "error", "code": ..., "message": ...}
+        with code UNSUPPORTED_FORMAT (cannot be decoded) or VALIDATION_ERROR (e.g. too long).
+    """
+    try:
+        info = probe(video_path)
+    except Exception as exc:  # VideoError, or anything unexpected from OpenCV.
+        return {"status": "error", **error_dict(exc)}
+    return {"status": "ok", "video": {**video_summary(info), "codec": info.codec}}
+
+
+def analyze_exercise_video(video_path: str, exercise_name: str) -> dict:
+    """Measures an exercise set in a video: reps, joint angles, form issues and a score.
+
+    This runs pose estimation on every frame, so it takes roughly as long as the video plays.
+
+    Args:
+        video_path: Path of the uploaded video file on the server.
+        exercise_name: The exercise performed, e.g. "Squat" or "Push-up".
+
+    Returns:
+        {"status": "ok", "findings": {...}} where findings holds exercise, video, totalFrames,
+        framesWithPose, poseCoverage, repCount, reps, metrics, issues (type, severity,
+        frameStart, frameEnd, coachingCue, confidenceScore, measured values), score (0-10) and
+        checks; or {"status": "error", "code": ..., "message": ...} with code
+        VALIDATION_ERROR (unknown exercise, video too long), UNSUPPORTED_FORMAT,
+        NO_PERSON_DETECTED or PROCESSING_ERROR.
+    """
+    try:
+        exercise = resolve_exercise_name(exercise_name)
+        if exercise is None:
+            return {
+                "status": "error",
+                "code": VALIDATION_ERROR,
+                "message": f"unknown exercise: {exercise_name!r}",
+            }
+        info = probe(video_path)
+        track = extract_track(video_path, info)
+        findings = measure(track, exercise, info)
+    except Exception as exc:
+        return {"status": "error", **error_dict(exc)}
+    return {"status": "ok", "findings": findings}

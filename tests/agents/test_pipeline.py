@@ -1,0 +1,220 @@
+"""run_analysis / analyze_video: status events, report shape, errors and coach fallback.
+
+The vision steps are replaced by fakes here (no MediaPipe), except for the error cases, which
+use real (cheap) bad files; test_e2e.py runs the real thing.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+from dataclasses import dataclass
+
+import pytest
+from test_coaching_agent import SCRIPTED_MODEL, ScriptedGeminiLlm
+
+from agents import pipeline
+from agents.offline_coach import OFFLINE_COACH_MODEL
+from agents.pipeline import AnalysisError, analyze_video, run_analysis
+from agents.status import ALL_TASKS
+from agents.vision import tools as vtools
+
+TOTAL = 120
+
+
+@dataclass
+class FakeInfo:
+    frame_count: int = TOTAL
+    fps: float = 30.0
+
+    def to_dict(self) -> dict:
+        return {"frame_count": self.frame_count, "fps": self.fps}
+
+
+@pytest.fixture
+def fake_vision(monkeypatch, findings):
+    """Replaces probe / pose extraction / measurement with fakes that report frame progress."""
+    threads = []
+
+    def extract(path, info, on_progress=None):
+        threads.append(threading.get_ident())
+        for done in range(12, TOTAL + 1, 12):
+            if on_progress:
+                on_progress(done, TOTAL)
+        return object()
+
+    monkeypatch.setattr(vtools, "probe", lambda path: FakeInfo())
+    monkeypatch.setattr(vtools, "extract_track", extract)
+    monkeypatch.setattr(vtools, "measure", lambda track, ex, info=None: copy.deepcopy(findings))
+    return threads
+
+
+def _of(events, kind):
+    return [e["data"] for e in events if e["type"] == kind]
+
+
+def _assert_progress_ok(events):
+    progress = _of(events, "progress")
+    values = [p["progress"] for p in progress]
+    assert values[0] == 0 and values[-1] == 100
+    assert values == sorted(values), values
+    assert all(isinstance(v, int) and 0 <= v <= 100 for v in values)
+    for p in progress:
+        assert p["currentStep"] in {"vision_processing", "coaching", "saving"}
+        assert isinstance(p["estimatedTimeRemaining"], int) and p["estimatedTimeRemaining"] >= 0
+    steps = [p["currentStep"] for p in progress]
+    assert steps[-1] == "saving"
+    assert max(v for v, s in zip(values, steps, strict=True) if s == "vision_processing") <= 85
+    return progress
+
+
+async def test_status_events_and_report(fake_vision, findings):
+    events = []
+    report = await run_analysis("/videos/set.mp4", "squat", on_event=events.append)
+
+    statuses = _of(events, "agent_status")
+    pairs = [(s["visionAgent"], s["coachingAgent"]) for s in statuses]
+    # Collapse repeats; the sequence of agent states must be exactly this.
+    collapsed = [p for i, p in enumerate(pairs) if i == 0 or p != pairs[i - 1]]
+    assert collapsed == [
+        ("waiting", "waiting"),
+        ("processing", "waiting"),
+        ("complete", "waiting"),
+        ("complete", "processing"),
+        ("complete", "complete"),
+    ]
+    assert [t["name"] for t in statuses[-1]["tasks"]] == list(ALL_TASKS)
+    assert {t["status"] for t in statuses[-1]["tasks"]} == {"complete"}
+    # Task transitions are reported in pipeline order.
+    running_order = []
+    for s in statuses:
+        for t in s["tasks"]:
+            if t["status"] == "running" and t["name"] not in running_order:
+                running_order.append(t["name"])
+    assert running_order == list(ALL_TASKS)
+
+    progress = _assert_progress_ok(events)
+    frame_values = [p["progress"] for p in progress if p["currentStep"] == "vision_processing"]
+    assert len(set(frame_values)) >= 10  # Frame progress arrived, not just milestones.
+    assert fake_vision and fake_vision[0] != threading.get_ident()  # Ran off the event loop.
+
+    assert report["coach"] == OFFLINE_COACH_MODEL
+    assert report["exercise"] == "Squat"
+    assert report["overallScore"] == findings["score"]
+    assert report["repCount"] == 6 and report["reps"] == findings["reps"]
+    assert report["totalFrames"] == findings["totalFrames"]
+    assert isinstance(report["processingTime"], float)
+    assert report["video"] == findings["video"] and report["checks"] == findings["checks"]
+    assert [m["name"] for m in report["metrics"]] == [m["name"] for m in findings["metrics"]]
+    assert set(report["metrics"][0]) == {"name", "actual", "target", "status"}
+    # Issues keep the vision's severity, frames and confidence; most severe first.
+    assert [i["severity"] for i in report["issues"]] == ["moderate", "minor", "minor"]
+    for issue in report["issues"]:
+        assert set(issue) == {
+            "type",
+            "severity",
+            "frameStart",
+            "frameEnd",
+            "coachingCue",
+            "confidenceScore",
+        }
+    assert report["recommendations"][0].startswith("Shallow depth")
+    assert report["strengths"] and report["summary"]
+    assert "notices" not in report
+    json.dumps(report)
+
+
+def test_sync_wrapper(fake_vision):
+    events = []
+    report = analyze_video("/videos/set.mp4", "Squat", on_event=events.append)
+    assert report["repCount"] == 6
+    _assert_progress_ok(events)
+
+
+async def test_unknown_exercise_fails_before_any_work(monkeypatch):
+    def boom(*args, **kwargs):
+        raise AssertionError("no vision work may start")
+
+    monkeypatch.setattr(vtools, "probe", boom)
+    events = []
+    with pytest.raises(AnalysisError) as info:
+        await run_analysis("/videos/set.mp4", "underwater basket weaving", on_event=events.append)
+    assert info.value.code == "VALIDATION_ERROR"
+    assert events == []
+
+
+@pytest.mark.parametrize("kind", ["missing", "garbage"])
+async def test_vision_error_raises_and_skips_coaching(tmp_path, kind):
+    path = tmp_path / "set.mp4"
+    if kind == "garbage":
+        path.write_bytes(b"this is not a video" * 100)
+    events = []
+    with pytest.raises(AnalysisError) as info:
+        await run_analysis(str(path), "Squat", on_event=events.append)
+    assert info.value.code == "UNSUPPORTED_FORMAT"
+    statuses = _of(events, "agent_status")
+    assert statuses[-1]["visionAgent"] == "failed"
+    assert all(s["coachingAgent"] == "waiting" for s in statuses)
+    tasks = {t["name"]: t["status"] for t in statuses[-1]["tasks"]}
+    assert tasks["Reading video"] == "failed"
+
+
+@pytest.mark.parametrize(
+    "answer, reason",
+    [
+        (
+            {
+                "overallScore": 9.0,
+                "summary": "Great.",
+                "issues": [{"type": "Knee valgus", "coachingCue": "Knees out."}],
+                "strengths": [],
+                "recommendations": [],
+            },
+            "not detected",
+        ),
+        ("this is not json", "COACHING_ERROR"),
+    ],
+)
+async def test_unusable_coaching_falls_back_to_offline_coach(
+    fake_vision, monkeypatch, answer, reason
+):
+    monkeypatch.setenv("GOOGLE_API_KEY", "test-key")
+    monkeypatch.setenv("BIOME_COACH_MODEL", SCRIPTED_MODEL)
+    ScriptedGeminiLlm.requests = []
+    ScriptedGeminiLlm.answer = answer if isinstance(answer, str) else json.dumps(answer)
+    events = []
+    report = await run_analysis("/videos/set.mp4", "Squat", on_event=events.append)
+    assert len(ScriptedGeminiLlm.requests) == 1
+    assert report["coach"] == OFFLINE_COACH_MODEL
+    assert len(report["notices"]) == 1
+    assert "Knee valgus" not in json.dumps(report)
+    assert _of(events, "agent_status")[-1]["coachingAgent"] == "complete"
+    _assert_progress_ok(events)
+
+
+async def test_scripted_gemini_report_is_used(fake_vision, monkeypatch, findings):
+    monkeypatch.setenv("GEMINI_API_KEY", "test-key")
+    monkeypatch.setenv("BIOME_COACH_MODEL", SCRIPTED_MODEL)
+    ScriptedGeminiLlm.answer = json.dumps(
+        {
+            "overallScore": 8.8,
+            "summary": "Good set; watch your depth.",
+            "issues": [{"type": "Forward lean", "coachingCue": "Chest proud."}],
+            "strengths": ["Steady 2.2 s reps"],
+            "recommendations": ["Box squats"],
+        }
+    )
+    report = await run_analysis("/videos/set.mp4", "Squat")
+    assert report["coach"] == SCRIPTED_MODEL
+    assert report["summary"] == "Good set; watch your depth."
+    cues = {i["type"]: i["coachingCue"] for i in report["issues"]}
+    assert cues["Forward lean"] == "Chest proud."  # Single issue of that type: coach's words.
+    shallow = [i["coachingCue"] for i in report["issues"] if i["type"] == "Shallow depth"]
+    assert shallow == [i["coachingCue"] for i in findings["issues"] if i["type"] == "Shallow depth"]
+
+
+def test_analysis_error_shape():
+    err = AnalysisError("NO_PERSON_DETECTED", "nobody there")
+    assert err.to_dict() == {"code": "NO_PERSON_DETECTED", "message": "nobody there"}
+    assert pipeline.APP_NAME == "biome"
