@@ -33,6 +33,23 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+# The pipeline reports 0–100 % of its own work; saving the result is the last step after it.
+PIPELINE_SHARE = 0.98
+
+
+def relay_pipeline_event(broker: EventBroker):
+    """The worker-event sink: pipeline progress is rescaled to leave room for saving."""
+
+    def relay(session_id: str, event: dict) -> None:
+        if event.get("type") == "progress":
+            data = dict(event["data"])
+            data["progress"] = min(98, int(data.get("progress", 0) * PIPELINE_SHARE))
+            event = {"type": "progress", "data": data}
+        broker.publish(session_id, event)
+
+    return relay
+
+
 def storage_key(session: dict, storage: Storage) -> str:
     prefix = storage.url + "/"
     url = session["video_url"]

@@ -8,7 +8,7 @@ import logging
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route, WebSocketRoute
 
-from api.analysis import AnalysisRunner
+from api.analysis import AnalysisRunner, relay_pipeline_event
 from api.config import Settings, get_settings
 from api.db import migrate, seed_exercises, start_engine, stop_engine
 from api.errors import EXCEPTION_HANDLERS
@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         state.settings = settings
         state.storage = Storage(settings.storage_url)
         state.broker = EventBroker()
-        state.pool = WorkerPool(settings.workers, state.broker.publish)
+        state.pool = WorkerPool(settings.workers, relay_pipeline_event(state.broker))
         runner = AnalysisRunner(state.storage, state.pool, state.broker, settings.tmp_dir)
         state.runner = runner
         state.jobs = LocalJobQueue(runner.process, concurrency=settings.workers)

@@ -31,6 +31,19 @@ def _warm_up() -> bool:
     return True
 
 
+class PipelineError(Exception):
+    """A failure of the pipeline, carried back from the worker as plain values.
+
+    The pipeline's own exceptions need not survive pickling (an unpicklable one would break
+    the whole pool), so the worker reduces them to a code and a message.
+    """
+
+    def __init__(self, code: str, message: str):
+        super().__init__(code, message)
+        self.code = code
+        self.message = message
+
+
 def _analyze(session_id: str, video_path: str, exercise_name: str) -> dict:
     """Runs in a worker: the whole pipeline, its events tagged with the session id."""
     from agents.pipeline import analyze_video
@@ -40,6 +53,11 @@ def _analyze(session_id: str, video_path: str, exercise_name: str) -> dict:
 
     try:
         return analyze_video(video_path, exercise_name, on_event=emit)
+    except Exception as exc:
+        code = getattr(exc, "code", None)
+        if isinstance(code, str):
+            raise PipelineError(code, getattr(exc, "message", None) or str(exc)) from None
+        raise PipelineError("INTERNAL", f"{type(exc).__name__}: {exc}") from None
     finally:
         _events.put((session_id, _END))
 
