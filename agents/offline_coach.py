@@ -175,7 +175,12 @@ def _summary(findings: dict, issues: list[dict]) -> str:
     rep_count = findings.get("repCount")
     score = findings.get("score")
     parts = []
-    if isinstance(rep_count, int):
+    hold = findings.get("hold")
+    if isinstance(hold, dict):
+        held = hold.get("durationS")
+        held_text = f" You held the position for {held} s." if held else ""
+        parts.append(f"Analysed your {exercise} hold.{held_text}")
+    elif isinstance(rep_count, int):
         noun = "rep" if rep_count == 1 else "reps"
         parts.append(f"Analysed {rep_count} {noun} of {exercise}.")
     else:
@@ -198,7 +203,8 @@ def _summary(findings: dict, issues: list[dict]) -> str:
     for check in findings.get("checks") or []:
         status = str(check.get("status", "")).lower()
         if status and status not in _CHECK_OK and check.get("reason"):
-            parts.append(f"Note: {check['reason']}")
+            reason = str(check["reason"]).rstrip(".")
+            parts.append(f"Note: {reason}.")
             break
     return " ".join(parts)
 
