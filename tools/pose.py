@@ -108,7 +108,8 @@ class PoseTrack:
             return cls.from_dict({k: data[k] for k in data.files})
 
 
-def _downscale(frame: np.ndarray, max_side: int = MAX_INFERENCE_SIDE) -> np.ndarray:
+def downscale_for_inference(frame: np.ndarray, max_side: int = MAX_INFERENCE_SIDE) -> np.ndarray:
+    """Shrinks a frame so its longer side is at most max_side (aspect kept; small ones as is)."""
     h, w = frame.shape[:2]
     scale = max_side / max(h, w)
     if scale >= 1.0:
@@ -171,7 +172,7 @@ def extract_pose_track(
                 image = np.concatenate([image, grow])
                 world = np.concatenate([world, grow.copy()])
                 times = np.concatenate([times, np.zeros(grow.shape[0])])
-            result = pose.process(_downscale(rgb))
+            result = pose.process(downscale_for_inference(rgb))
             times[index] = ts_ms
             if result.pose_landmarks is not None:
                 _fill(image[index], result.pose_landmarks)
