@@ -49,9 +49,12 @@ class AnalysisError(Exception):
     """
 
     def __init__(self, code: str, message: str):
-        super().__init__(f"{code}: {message}")
+        super().__init__(code, message)  # args (code, message): survives pickling.
         self.code = code
         self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
 
     def to_dict(self) -> dict[str, str]:
         """{"code", "message"} for API error payloads."""

@@ -12,13 +12,13 @@ import threading
 from dataclasses import dataclass
 
 import pytest
-from test_coaching_agent import SCRIPTED_MODEL, ScriptedGeminiLlm
 
 from agents import pipeline
 from agents.offline_coach import OFFLINE_COACH_MODEL
 from agents.pipeline import AnalysisError, analyze_video, run_analysis
 from agents.status import ALL_TASKS
 from agents.vision import tools as vtools
+from tests.agents.test_coaching_agent import SCRIPTED_MODEL, ScriptedGeminiLlm
 
 TOTAL = 120
 
@@ -215,6 +215,11 @@ async def test_scripted_gemini_report_is_used(fake_vision, monkeypatch, findings
 
 
 def test_analysis_error_shape():
+    import pickle
+
     err = AnalysisError("NO_PERSON_DETECTED", "nobody there")
     assert err.to_dict() == {"code": "NO_PERSON_DETECTED", "message": "nobody there"}
+    assert str(err) == "NO_PERSON_DETECTED: nobody there"
+    again = pickle.loads(pickle.dumps(err))
+    assert (again.code, again.message) == (err.code, err.message)
     assert pipeline.APP_NAME == "biome"
