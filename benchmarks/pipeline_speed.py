@@ -3,7 +3,9 @@
 Stages:
     (a) MediaPipe inference alone over frames decoded into memory beforehand,
     (b) decode + inference through tools.pose.extract_pose_track,
-    (c) the full tools.analysis.analyze_video (probe, decode, inference, analysis).
+    (c) the full tools.analysis.analyze_video (probe, decode, inference, analysis),
+    (d) the whole coached pipeline, agents.pipeline.analyze_video (ADK orchestrator, vision
+        agent, coaching agent): what a worker runs for one upload, and what `biome analyze` runs.
 
 Usage:
     uv run python benchmarks/pipeline_speed.py [VIDEO] [--exercise squat]
@@ -64,6 +66,7 @@ def main() -> None:
 
     import mediapipe  # noqa: F401  Load once up front so no stage pays the import.
 
+    from agents.pipeline import analyze_video as coached_pipeline
     from tools.analysis import analyze_video
     from tools.pose import downscale_for_inference, extract_pose_track
     from tools.video import iter_frames, probe_video
@@ -85,13 +88,20 @@ def main() -> None:
     t_c, findings = time_stage(
         "(c) analyze_video", lambda: analyze_video(args.video, args.exercise)
     )
+    t_d, report = time_stage(
+        "(d) coached pipeline (agents)", lambda: coached_pipeline(args.video, args.exercise)
+    )
 
-    print(f"frames: {n}   pose found in {int(track.detected.sum())}   reps: {findings['repCount']}")
-    for label, seconds in (("(a)", t_a), ("(b)", t_b), ("(c)", t_c), ("decode", t_decode)):
+    print(
+        f"frames: {n}   pose found in {int(track.detected.sum())}   reps: {findings['repCount']}"
+        f"   coached reps: {report['repCount']} (coach {report['coach']})"
+    )
+    stages = (("(a)", t_a), ("(b)", t_b), ("(c)", t_c), ("(d)", t_d), ("decode", t_decode))
+    for label, seconds in stages:
         print(
             f"{label:<7} {n / seconds:7.1f} frames/s   {info.duration_s / seconds:5.2f}x real time"
         )
-    print(f"ratios: b/a = {t_b / t_a:.2f}   c/a = {t_c / t_a:.2f}")
+    print(f"ratios: b/a = {t_b / t_a:.2f}   c/a = {t_c / t_a:.2f}   d/a = {t_d / t_a:.2f}")
 
 
 if __name__ == "__main__":

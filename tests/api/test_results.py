@@ -1,0 +1,130 @@
+"""A report survives the trip through the tables unchanged, so the CLI's ``--json`` and the
+results endpoint print the same object."""
+
+import uuid
+
+from api.results import load_report, results_payload, save_report
+from api.tables import AnalysisResult, AnalysisSession, Exercise, FormIssue, Metric
+
+REPORT = {
+    "exercise": "Squat",
+    "coach": "biome-offline-coach",
+    "overallScore": 6.5,
+    "totalFrames": 596,
+    "processingTime": 14.27,
+    "repCount": 2,
+    "summary": "Two reps; the second was shallow.",
+    "video": {
+        "durationS": 19.9,
+        "fps": 30.0,
+        "frameCount": 596,
+        "width": 1280,
+        "height": 720,
+        "rotation": 0,
+    },
+    "reps": [
+        {
+            "index": 1,
+            "startFrame": 10,
+            "endFrame": 50,
+            "bottomFrame": 30,
+            "startTime": 0.3,
+            "endTime": 1.7,
+            "durationS": 1.4,
+            "kneeAngleBottom": 85.0,
+            "hipAngleBottom": 60.2,
+        },
+        {
+            "index": 2,
+            "startFrame": 60,
+            "endFrame": 100,
+            "bottomFrame": 80,
+            "startTime": 2.0,
+            "endTime": 3.3,
+            "durationS": 1.3,
+            "kneeAngleBottom": 112.4,
+            "hipAngleBottom": 88.0,
+        },
+    ],
+    "issues": [
+        {
+            "type": "Shallow depth",
+            "severity": "moderate",
+            "frameStart": 60,
+            "frameEnd": 100,
+            "coachingCue": "Rep 2 bottomed out at 112°; sit down to about 90°.",
+            "confidenceScore": 0.87,
+        },
+        {
+            "type": "Shallow depth",
+            "severity": "minor",
+            "frameStart": 10,
+            "frameEnd": 50,
+            "coachingCue": "Rep 1 reached 95°.",
+            "confidenceScore": 0.9,
+        },
+    ],
+    "metrics": [
+        {"name": "Rep Count", "actual": "2", "target": "—", "status": "good"},
+        {"name": "Knee Angle (bottom)", "actual": "98°", "target": "≤ 90°", "status": "warning"},
+    ],
+    "strengths": ["Controlled tempo", "Steady depth on rep 1"],
+    "recommendations": ["Sit deeper", "Ankle mobility drills", "Film from the side"],
+    "checks": [{"name": "depth", "status": "done", "reason": None}],
+    "notices": [],
+}
+
+
+async def _session(user) -> dict:
+    squat = await Exercise.select().where(Exercise.name == "Squat").first()
+    session_id = uuid.uuid4()
+    await AnalysisSession.insert(
+        AnalysisSession(
+            id=session_id,
+            user_id=uuid.UUID(user["user"]["id"]),
+            exercise_id=squat["id"],
+            exercise_name="Squat",
+            video_url="file:///tmp/x.mp4",
+            status="processing",
+        )
+    )
+    return await AnalysisSession.select().where(AnalysisSession.id == session_id).first()
+
+
+async def test_round_trip_through_the_tables_is_lossless(app, user):
+    session = await _session(user)
+    result_id = await save_report(session["id"], REPORT)
+    row, report = await load_report(session["id"])
+    assert row["id"] == result_id
+    meta = {"id": "s", "exerciseName": "Squat", "videoUrl": "v", "createdAt": "t"}
+    assert results_payload(meta, report) == results_payload(meta, REPORT)
+    done = await AnalysisSession.select().where(AnalysisSession.id == session["id"]).first()
+    assert done["status"] == "completed" and done["completed_at"] is not None
+
+
+async def test_a_failed_write_leaves_no_rows(app, user):
+    session = await _session(user)
+    broken = {**REPORT, "metrics": [*REPORT["metrics"], {"name": "x"}]}  # no actual/target
+    try:
+        await save_report(session["id"], broken)
+    except KeyError:
+        pass
+    else:
+        raise AssertionError("an incomplete metric must fail the write")
+    assert not await AnalysisResult.exists().where(AnalysisResult.session_id == session["id"])
+    assert await FormIssue.count() == await FormIssue.count().where(
+        FormIssue.result_id.session_id != session["id"]
+    )
+    assert await Metric.count().where(Metric.result_id.session_id == session["id"]) == 0
+    still = await AnalysisSession.select().where(AnalysisSession.id == session["id"]).first()
+    assert still["status"] == "processing"
+
+
+async def test_deleting_a_session_cascades_to_its_result_rows(app, user):
+    session = await _session(user)
+    await save_report(session["id"], REPORT)
+    result = await AnalysisResult.select().where(AnalysisResult.session_id == session["id"]).first()
+    assert await FormIssue.count().where(FormIssue.result_id == result["id"]) == 2
+    await AnalysisSession.delete().where(AnalysisSession.id == session["id"])
+    assert not await AnalysisResult.exists().where(AnalysisResult.id == result["id"])
+    assert await FormIssue.count().where(FormIssue.result_id == result["id"]) == 0

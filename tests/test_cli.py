@@ -1,0 +1,51 @@
+import json
+import subprocess
+import sys
+
+from tests.conftest import REPO
+from tests.videos import blank_video
+
+
+def biome(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_analyze_reports_a_clear_error_for_a_clip_without_a_person(tmp_path):
+    run = biome("analyze", str(blank_video(tmp_path / "empty.mp4")), "--exercise", "squat")
+    assert run.returncode == 1
+    assert "NO_PERSON_DETECTED" in run.stderr
+
+
+def test_analyze_rejects_unknown_exercise_and_missing_file(tmp_path):
+    run = biome("analyze", str(blank_video(tmp_path / "x.mp4")), "--exercise", "juggling")
+    assert run.returncode == 1
+    assert "VALIDATION_ERROR" in run.stderr
+    run = biome("analyze", str(tmp_path / "missing.mp4"), "--exercise", "squat")
+    assert run.returncode == 2
+    assert "no such file" in run.stderr
+
+
+def test_analyze_json_prints_the_results_data_object(squat_video):
+    run = biome("analyze", str(squat_video), "--exercise", "SQUATS", "--json")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert set(data) == {
+        "session",
+        "result",
+        "issues",
+        "metrics",
+        "strengths",
+        "recommendations",
+        "reps",
+        "checks",
+        "notices",
+    }
+    assert data["result"]["repCount"] == 6
+    assert data["result"]["exercise"] == "Squat"
+    assert data["session"]["videoUrl"] == squat_video.resolve().as_uri()
