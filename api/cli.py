@@ -61,7 +61,6 @@ def _print_report(payload: dict) -> None:
 
 def _analyze(args: argparse.Namespace) -> int:
     from agents.pipeline import AnalysisError, analyze_video
-
     from api.results import results_payload
 
     path = Path(args.path)
