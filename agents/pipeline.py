@@ -147,8 +147,15 @@ def build_report(
         "video": findings.get("video") or {},
         "checks": findings.get("checks") or [],
     }
+    notices = list(notices or [])
+    if not isinstance(findings.get("score"), int | float):
+        # A 0 here would read as "terrible form"; say plainly that nothing could be rated.
+        notices.append(
+            "No complete repetition or held position was found in this video, so the score "
+            "does not rate your form. Film the whole set with your full body in view."
+        )
     if notices:
-        report["notices"] = list(notices)
+        report["notices"] = notices
     return report
 
 
