@@ -3,7 +3,7 @@
     report = await run_analysis("/tmp/set.mp4", "Squat", on_event=print)
     report = analyze_video("/tmp/set.mp4", "Squat")   # sync, for worker processes
 
-One ADK session per analysis: an `App` named "biome" with the orchestrator as root agent and
+One ADK session per analysis: an `App` named "orchestrator" with the orchestrator as root agent and
 a `StatusPlugin` that sends agent_status/progress events to `on_event`, run by a `Runner` over
 an `InMemorySessionService`. Vision errors raise `AnalysisError`; a coaching answer that cannot
 be used is replaced by the offline coach (the report then carries "notices").
@@ -12,6 +12,7 @@ be used is replaced by the offline coach (the report then carries "notices").
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -33,7 +34,8 @@ from agents.vision import tools as vtools
 
 logger = logging.getLogger(__name__)
 
-APP_NAME = "biome"
+# ADK names an app after the agents/ folder its root agent lives in (as `adk web agents` does).
+APP_NAME = "orchestrator"
 _USER_ID = "biome"
 
 EventSink = Callable[[dict], None]
@@ -264,3 +266,26 @@ def analyze_video(video_path: str, exercise_name: str, on_event: EventSink | Non
     Must not be called from a running event loop; use run_analysis there.
     """
     return asyncio.run(run_analysis(video_path, exercise_name, on_event=on_event))
+
+
+def warm_up() -> None:
+    """Runs the pipeline once on a generated empty clip, for worker processes at start.
+
+    The first run in a process builds the MediaPipe graph and ADK's lazily imported parts
+    (about 3.5 s here); paying that at start keeps it off the first upload. The clip has nobody
+    in it, so the run ends with NO_PERSON_DETECTED, which is the expected outcome.
+    """
+    import tempfile
+    from pathlib import Path
+
+    import cv2
+    import numpy as np
+
+    with tempfile.TemporaryDirectory(prefix="biome-warm-up-") as tmp:
+        path = str(Path(tmp) / "empty.mp4")
+        writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*"mp4v"), 10, (64, 64))
+        for _ in range(5):
+            writer.write(np.zeros((64, 64, 3), np.uint8))
+        writer.release()
+        with contextlib.suppress(AnalysisError):
+            analyze_video(path, "squat")

@@ -23,8 +23,10 @@ _events = None  # the worker process's end of the event queue
 def _init_worker(events) -> None:
     global _events
     _events = events
-    # Import the pipeline (MediaPipe, ADK) once per process, not on the first job.
-    import agents.pipeline  # noqa: F401
+    # Pay the imports and first-run set-up (MediaPipe graph, ADK) here, not on the first job.
+    from agents.pipeline import warm_up
+
+    warm_up()
 
 
 def _warm_up() -> bool:

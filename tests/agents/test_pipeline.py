@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from agents import pipeline
 from agents.offline_coach import OFFLINE_COACH_MODEL
 from agents.pipeline import AnalysisError, analyze_video, run_analysis
 from agents.status import ALL_TASKS
@@ -222,4 +221,3 @@ def test_analysis_error_shape():
     assert str(err) == "NO_PERSON_DETECTED: nobody there"
     again = pickle.loads(pickle.dumps(err))
     assert (again.code, again.message) == (err.code, err.message)
-    assert pipeline.APP_NAME == "biome"
