@@ -141,9 +141,10 @@ def _strengths(findings: dict, issues: list[dict]) -> list[str]:
         strengths.append(f"{text} (target {target})")
     rep_count = findings.get("repCount")
     if not issues and isinstance(rep_count, int) and rep_count > 0:
-        strengths.append(f"No form issues detected across all {rep_count} reps")
+        scope = "your rep" if rep_count == 1 else f"all {rep_count} reps"
+        strengths.append(f"No form issues detected across {scope}")
     if not strengths and isinstance(rep_count, int) and rep_count > 0:
-        strengths.append(f"Completed {rep_count} reps on camera")
+        strengths.append(f"Completed {rep_count} rep{'s' if rep_count != 1 else ''} on camera")
     return strengths
 
 
