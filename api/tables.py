@@ -136,6 +136,22 @@ class UserProgress(Table, tablename="user_progress"):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
+class RevokedToken(Table, tablename="revoked_tokens"):
+    """A logged-out token's ``jti``, kept until the token would have expired anyway."""
+
+    jti = Varchar(length=64, primary_key=True)
+    user_id = UUID(null=True, default=None)
+    expires_at = Timestamptz(null=False, index=True)
+
+
+class RateLimitCounter(Table, tablename="rate_limit_counters"):
+    """Requests counted in one fixed window, shared by every server process."""
+
+    key = Varchar(length=200, primary_key=True)  # scope:identity:window
+    count = Integer(default=0)
+    expires_at = Timestamptz(null=False, index=True)
+
+
 TABLES = [
     User,
     Exercise,
@@ -146,4 +162,6 @@ TABLES = [
     Strength,
     Recommendation,
     UserProgress,
+    RevokedToken,
+    RateLimitCounter,
 ]
