@@ -23,12 +23,12 @@ from google.adk.apps import App
 from google.adk.runners import Runner
 from google.adk.sessions import InMemorySessionService
 from google.genai import types
-from pydantic import ValidationError
 
 from agents.coach.agent import coach_model_name
-from agents.coach.schema import CoachingReport
+from agents.coach.grounding import check_coaching
 from agents.offline_coach import OFFLINE_COACH_MODEL, build_offline_report
 from agents.orchestrator.agent import build_root_agent
+from agents.resilient_llm import KIND_TEXT
 from agents.status import TASK_COACHING, StatusPlugin
 from agents.vision import tools as vtools
 
@@ -68,18 +68,16 @@ def _coach_estimate_s(model: str) -> float:
 
 
 def _checked_coaching(raw: Any, findings: dict) -> tuple[dict | None, str | None]:
-    """Validates the coaching agent's output against the schema and the findings."""
-    if raw is None:
-        return None, "the coaching model returned no report"
-    try:
-        report = CoachingReport.model_validate(raw)
-    except ValidationError as exc:
-        return None, f"the coaching model's report was invalid ({exc.error_count()} errors)"
-    detected = {str(i.get("type", "")).strip().lower() for i in findings.get("issues") or []}
-    invented = [i.type for i in report.issues if i.type.strip().lower() not in detected]
-    if invented:
-        return None, f"the coaching model named issues that were not detected: {invented}"
-    return report.model_dump(), None
+    """Validates the coaching agent's output against the schema and the findings.
+
+    Returns (report, None) for a grounded (possibly repaired) report, (None, why) otherwise.
+    """
+    verdict = check_coaching(raw, findings)
+    if verdict.repairs:
+        logger.info("coaching report repaired: added dropped issues %s", verdict.repairs)
+    if not verdict.ok:
+        return None, "; ".join(verdict.problems)
+    return verdict.report, None
 
 
 def _score(findings: dict, coaching: dict) -> float:
@@ -230,19 +228,23 @@ async def run_analysis(
         detail = f" ({type(run_error).__name__})" if run_error else ""
         raise AnalysisError("PROCESSING_ERROR", f"the video analysis produced no results{detail}")
 
-    coaching, problem = _checked_coaching(state.get("coaching_report"), findings)
-    if problem is None and state.get("coaching_error"):
-        problem = state["coaching_error"].get("message", "the coaching model failed")
+    coaching_error = state.get("coaching_error")
+    coaching, problem = (None, None)
+    if not coaching_error:
+        coaching, problem = _checked_coaching(state.get("coaching_report"), findings)
     coach = coach_model
     notices = []
-    if coaching is None or state.get("coaching_error"):
-        problem = problem or "the coaching model failed"
+    if coaching is None:
+        problem = problem or (coaching_error or {}).get("message") or "the coaching model failed"
         logger.warning("falling back to the offline coach: %s", problem)
         coaching = build_offline_report(findings)
         coach = OFFLINE_COACH_MODEL
-        # Shown to the user: no details (they could repeat an issue that was not detected).
+        # Shown to the user: the kind of failure, never the rejected text (it could name an
+        # issue that was not detected).
+        why = KIND_TEXT.get((coaching_error or {}).get("kind", ""))
+        why = why or "the AI coach's answer did not match the measurements"
         notices.append(
-            "The AI coach's answer could not be used, so the built-in offline coach wrote "
+            f"The AI coach could not be used ({why}), so the built-in offline coach wrote "
             "this feedback from the same measurements."
         )
         if invocation_id:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 
 from google.adk.agents import LlmAgent
+from google.adk.models.base_llm import BaseLlm
 from google.genai import types
 
 from agents.coach import prompt
 from agents.coach.schema import CoachingReport
 from agents.offline_coach import OFFLINE_COACH_MODEL
+from agents.resilient_llm import ResilientLlm
 
 DEFAULT_GEMINI_MODEL = "gemini-2.5-flash"
 COACH_MODEL_ENV = "BIOME_COACH_MODEL"
@@ -32,11 +34,36 @@ def coach_model_name() -> str:
     return os.environ.get(COACH_MODEL_ENV, "").strip() or DEFAULT_GEMINI_MODEL
 
 
+def _env_float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+
+
+def coach_llm(model: str) -> str | BaseLlm:
+    """The model an agent runs: the offline coach as is, any other model hardened.
+
+    A remote model is wrapped in `ResilientLlm`: each attempt has a deadline
+    (BIOME_COACH_TIMEOUT_S, default 45 s), transient failures are retried with backoff
+    (BIOME_COACH_ATTEMPTS, default 3), and schema-violating answers count as failures.
+    """
+    if model == OFFLINE_COACH_MODEL:
+        return model
+    return ResilientLlm.wrap(
+        model,
+        timeout_s=_env_float("BIOME_COACH_TIMEOUT_S", 45.0),
+        attempts=max(1, int(_env_float("BIOME_COACH_ATTEMPTS", 3))),
+        backoff_s=_env_float("BIOME_COACH_BACKOFF_S", 1.0),
+    )
+
+
 def build_coaching_agent(model: str | None = None, name: str = "coaching_agent") -> LlmAgent:
     """Builds a coaching agent.
 
     Args:
         model: Model name (any name in ADK's LLM registry); defaults to coach_model_name().
+            Models other than the offline coach are wrapped by coach_llm().
         name: Agent name.
 
     Returns:
@@ -45,7 +72,7 @@ def build_coaching_agent(model: str | None = None, name: str = "coaching_agent")
     """
     return LlmAgent(
         name=name,
-        model=model or coach_model_name(),
+        model=coach_llm(model or coach_model_name()),
         description="Writes a grounded coaching report from the vision findings.",
         instruction=prompt.coach_instruction,
         output_schema=CoachingReport,

@@ -29,7 +29,8 @@ class BiomeOrchestrator(BaseAgent):
     """Runs the vision agent, then (if it produced findings) the coaching agent.
 
     State written on failure: "vision_error" {"code", "message"} (by the vision agent), or
-    "coaching_error" {"code", "message"} when the coaching agent raised.
+    "coaching_error" {"code", "message", "kind"} when the coaching agent raised ("kind" as in
+    agents.resilient_llm: quota, timeout, unavailable, malformed, rejected).
     """
 
     # repr=False: the sub-agents point back to this agent through parent_agent.
@@ -61,19 +62,28 @@ class BiomeOrchestrator(BaseAgent):
         try:
             async for event in self.coaching_agent.run_async(ctx):
                 yield event
-        except Exception as exc:  # Invalid model output, network errors, ...
+        except Exception as exc:  # Model unavailable after retries, invalid output, ...
             logger.warning("coaching agent failed: %s", exc)
             yield self._error_event(
-                ctx, "coaching_error", "COACHING_ERROR", f"{type(exc).__name__}: {exc}"[:500]
+                ctx,
+                "coaching_error",
+                "COACHING_ERROR",
+                f"{type(exc).__name__}: {exc}"[:500],
+                kind=getattr(exc, "kind", None) or "malformed",
             )
 
-    def _error_event(self, ctx: InvocationContext, key: str, code: str, message: str) -> Event:
+    def _error_event(
+        self, ctx: InvocationContext, key: str, code: str, message: str, kind: str | None = None
+    ) -> Event:
+        error = {"code": code, "message": message}
+        if kind:
+            error["kind"] = kind
         return Event(
             invocation_id=ctx.invocation_id,
             author=self.name,
             branch=ctx.branch,
             custom_metadata={"biome_error": {"key": key, "code": code}},
-            actions=EventActions(state_delta={key: {"code": code, "message": message}}),
+            actions=EventActions(state_delta={key: error}),
         )
 
 

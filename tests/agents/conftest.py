@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -149,8 +151,10 @@ def findings() -> dict:
 @pytest.fixture(autouse=True)
 def offline(monkeypatch):
     """No test may reach Gemini: remove the keys so the offline coach is selected."""
-    for name in ("GOOGLE_API_KEY", "GEMINI_API_KEY", "BIOME_COACH_MODEL"):
+    for name in ("GOOGLE_API_KEY", "GEMINI_API_KEY", "BIOME_COACH_MODEL", "BIOME_CHAT_MODEL"):
         monkeypatch.delenv(name, raising=False)
+    # Retries back off for real, only shorter, so the resilience tests stay fast.
+    monkeypatch.setenv("BIOME_COACH_BACKOFF_S", "0.01")
 
 
 @pytest.fixture
@@ -164,3 +168,35 @@ def squat_video() -> Path:
             pytest.fail(f"{path} is missing (CI=true requires ../shared/datasets)")
         pytest.skip(f"{path} not found: ../shared/datasets is absent relative to the repo")
     return path
+
+
+TOTAL = 120
+
+
+@dataclass
+class FakeInfo:
+    frame_count: int = TOTAL
+    fps: float = 30.0
+
+    def to_dict(self) -> dict:
+        return {"frame_count": self.frame_count, "fps": self.fps}
+
+
+@pytest.fixture
+def fake_vision(monkeypatch, findings):
+    """Replaces probe / pose extraction / measurement with fakes that report frame progress."""
+    from agents.vision import tools as vtools
+
+    threads = []
+
+    def extract(path, info, on_progress=None):
+        threads.append(threading.get_ident())
+        for done in range(12, TOTAL + 1, 12):
+            if on_progress:
+                on_progress(done, TOTAL)
+        return object()
+
+    monkeypatch.setattr(vtools, "probe", lambda path: FakeInfo())
+    monkeypatch.setattr(vtools, "extract_track", extract)
+    monkeypatch.setattr(vtools, "measure", lambda track, ex, info=None: copy.deepcopy(findings))
+    return threads

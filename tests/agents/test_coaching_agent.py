@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncGenerator
 
 from google.adk.apps import App
-from google.adk.models.base_llm import BaseLlm
-from google.adk.models.llm_request import LlmRequest
-from google.adk.models.llm_response import LlmResponse
-from google.adk.models.registry import LLMRegistry
 from google.adk.runners import Runner
 from google.adk.sessions import InMemorySessionService
 from google.genai import types
@@ -18,29 +13,8 @@ from agents.coach.agent import build_coaching_agent, coach_model_name
 from agents.coach.schema import CoachingReport
 from agents.findings_format import extract_findings
 from agents.offline_coach import OFFLINE_COACH_MODEL, build_offline_report
-
-SCRIPTED_MODEL = "scripted-gemini-test"
-
-
-class ScriptedGeminiLlm(BaseLlm):
-    """Stands in for Gemini: answers with a fixed, schema-valid report and records requests."""
-
-    requests: list = []
-    answer: str | None = None
-
-    @classmethod
-    def supported_models(cls) -> list[str]:
-        return [SCRIPTED_MODEL]
-
-    async def generate_content_async(
-        self, llm_request: LlmRequest, stream: bool = False
-    ) -> AsyncGenerator[LlmResponse, None]:
-        ScriptedGeminiLlm.requests.append(llm_request)
-        text = ScriptedGeminiLlm.answer
-        yield LlmResponse(content=types.Content(role="model", parts=[types.Part(text=text)]))
-
-
-LLMRegistry.register(ScriptedGeminiLlm)
+from agents.resilient_llm import ResilientLlm
+from tests.agents.scripted import SCRIPTED_MODEL, ScriptedGeminiLlm
 
 
 async def run_coach(agent, findings: dict) -> dict:
@@ -95,7 +69,7 @@ async def test_gemini_path_uses_env_model_and_sees_findings(findings, monkeypatc
     ScriptedGeminiLlm.requests = []
     ScriptedGeminiLlm.answer = json.dumps(answer)
     agent = build_coaching_agent()
-    assert agent.model == SCRIPTED_MODEL
+    assert isinstance(agent.model, ResilientLlm) and agent.model.model == SCRIPTED_MODEL
     result = await run_coach(agent, findings)
     assert result["state"]["coaching_report"] == answer
     (request,) = ScriptedGeminiLlm.requests

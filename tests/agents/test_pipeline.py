@@ -6,10 +6,8 @@ use real (cheap) bad files; test_e2e.py runs the real thing.
 
 from __future__ import annotations
 
-import copy
 import json
 import threading
-from dataclasses import dataclass
 
 import pytest
 
@@ -17,36 +15,7 @@ from agents.offline_coach import OFFLINE_COACH_MODEL
 from agents.pipeline import AnalysisError, analyze_video, run_analysis
 from agents.status import ALL_TASKS
 from agents.vision import tools as vtools
-from tests.agents.test_coaching_agent import SCRIPTED_MODEL, ScriptedGeminiLlm
-
-TOTAL = 120
-
-
-@dataclass
-class FakeInfo:
-    frame_count: int = TOTAL
-    fps: float = 30.0
-
-    def to_dict(self) -> dict:
-        return {"frame_count": self.frame_count, "fps": self.fps}
-
-
-@pytest.fixture
-def fake_vision(monkeypatch, findings):
-    """Replaces probe / pose extraction / measurement with fakes that report frame progress."""
-    threads = []
-
-    def extract(path, info, on_progress=None):
-        threads.append(threading.get_ident())
-        for done in range(12, TOTAL + 1, 12):
-            if on_progress:
-                on_progress(done, TOTAL)
-        return object()
-
-    monkeypatch.setattr(vtools, "probe", lambda path: FakeInfo())
-    monkeypatch.setattr(vtools, "extract_track", extract)
-    monkeypatch.setattr(vtools, "measure", lambda track, ex, info=None: copy.deepcopy(findings))
-    return threads
+from tests.agents.scripted import SCRIPTED_MODEL, ScriptedGeminiLlm
 
 
 def _of(events, kind):
@@ -160,9 +129,9 @@ async def test_vision_error_raises_and_skips_coaching(tmp_path, kind):
 
 
 @pytest.mark.parametrize(
-    "answer, reason",
+    "answer, calls",
     [
-        (
+        (  # Names an issue the vision did not find: rejected by grounding, not retried.
             {
                 "overallScore": 9.0,
                 "summary": "Great.",
@@ -170,21 +139,20 @@ async def test_vision_error_raises_and_skips_coaching(tmp_path, kind):
                 "strengths": [],
                 "recommendations": [],
             },
-            "not detected",
+            1,
         ),
-        ("this is not json", "COACHING_ERROR"),
+        ("this is not json", 3),  # Malformed: retried, then given up.
     ],
 )
 async def test_unusable_coaching_falls_back_to_offline_coach(
-    fake_vision, monkeypatch, answer, reason
+    fake_vision, monkeypatch, answer, calls
 ):
     monkeypatch.setenv("GOOGLE_API_KEY", "test-key")
     monkeypatch.setenv("BIOME_COACH_MODEL", SCRIPTED_MODEL)
-    ScriptedGeminiLlm.requests = []
-    ScriptedGeminiLlm.answer = answer if isinstance(answer, str) else json.dumps(answer)
+    ScriptedGeminiLlm.reset(answer=answer)
     events = []
     report = await run_analysis("/videos/set.mp4", "Squat", on_event=events.append)
-    assert len(ScriptedGeminiLlm.requests) == 1
+    assert len(ScriptedGeminiLlm.requests) == calls
     assert report["coach"] == OFFLINE_COACH_MODEL
     assert len(report["notices"]) == 1
     assert "Knee valgus" not in json.dumps(report)
@@ -195,6 +163,7 @@ async def test_unusable_coaching_falls_back_to_offline_coach(
 async def test_scripted_gemini_report_is_used(fake_vision, monkeypatch, findings):
     monkeypatch.setenv("GEMINI_API_KEY", "test-key")
     monkeypatch.setenv("BIOME_COACH_MODEL", SCRIPTED_MODEL)
+    ScriptedGeminiLlm.reset()
     ScriptedGeminiLlm.answer = json.dumps(
         {
             "overallScore": 8.8,
