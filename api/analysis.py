@@ -12,6 +12,7 @@ import logging
 import time
 import uuid
 
+from api import progress
 from api.events import EventBroker
 from api.results import save_report
 from api.storage import Storage
@@ -89,6 +90,13 @@ class AnalysisRunner:
         except Exception as exc:
             await self._fail(sid, session_id, exc)
             return
+        try:
+            await progress.refresh(
+                session["user_id"], session["exercise_id"], session["exercise_name"]
+            )
+        except Exception:
+            # The result is saved; progress is recomputed again on the next completion.
+            log.exception("user_progress refresh failed for session %s", session_id)
         log.info("session %s completed in %.1fs", session_id, time.monotonic() - started)
         self.broker.publish(
             session_id,
@@ -110,7 +118,12 @@ class AnalysisRunner:
 
     async def _fail(self, sid: uuid.UUID, session_id: str, exc: Exception) -> None:
         code = getattr(exc, "code", None)
-        if code in PIPELINE_CODES:
+        if code == "UNSUPPORTED_FORMAT":
+            # The upload passed the content sniff, so the container is fine: the stream inside
+            # could not be decoded (e.g. AV1, a truncated file). That is a processing failure.
+            code = "PROCESSING_ERROR"
+            message = f"The video could not be decoded: {getattr(exc, 'message', None) or exc}"
+        elif code in PIPELINE_CODES:
             message = getattr(exc, "message", None) or str(exc)
         else:
             log.exception("session %s failed", session_id, exc_info=exc)

@@ -6,7 +6,10 @@ import contextlib
 import logging
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 
 from api.analysis import AnalysisRunner, relay_pipeline_event
 from api.config import Settings, get_settings
@@ -14,20 +17,37 @@ from api.db import migrate, seed_exercises, start_engine, stop_engine
 from api.errors import EXCEPTION_HANDLERS
 from api.events import EventBroker
 from api.jobs import LocalJobQueue
-from api.routes import analysis, auth, exercises, health, ws
+from api.middleware import RequestContextMiddleware
+from api.openapi import docs, docs_init, generate, openapi_json, swagger_assets_dir
+from api.ratelimit import RateLimitMiddleware
+from api.routes import admin, analysis, auth, exercises, files, health, progress, user, ws
 from api.storage import Storage
 from api.workers import WorkerPool
 
 log = logging.getLogger("biome")
 
+# Every route declares its operation (@operation next to the handler); see api/openapi.py.
 v1 = [
     Route("/auth/register", auth.register, methods=["POST"]),
     Route("/auth/login", auth.login, methods=["POST"]),
+    Route("/auth/logout", auth.logout, methods=["POST"]),
     Route("/exercises", exercises.list_exercises, methods=["GET"]),
     Route("/exercises/categories", exercises.list_categories, methods=["GET"]),
     Route("/analysis/upload", analysis.upload, methods=["POST"]),
+    Route("/analysis/sessions", analysis.list_sessions, methods=["GET"]),
     Route("/analysis/sessions/{session_id}", analysis.get_session, methods=["GET"]),
+    Route("/analysis/sessions/{session_id}", analysis.delete_session, methods=["DELETE"]),
     Route("/analysis/sessions/{session_id}/results", analysis.get_results, methods=["GET"]),
+    Route("/progress/summary", progress.summary, methods=["GET"]),
+    Route("/progress/exercises", progress.exercises, methods=["GET"]),
+    Route("/user/profile", user.get_profile, methods=["GET"]),
+    Route("/user/profile", user.put_profile, methods=["PUT"]),
+    Route("/user/export", user.export, methods=["GET"]),
+    Route("/user", user.delete_user, methods=["DELETE"]),
+    Route("/admin/users", admin.list_users, methods=["GET"]),
+    Route("/admin/users/{user_id}", admin.update_user, methods=["PATCH"]),
+    Route("/admin/stats", admin.stats, methods=["GET"]),
+    Route("/files/{key:path}", files.download, methods=["GET"]),
     Route("/health", health.health, methods=["GET"]),
     WebSocketRoute("/ws/analysis/{session_id}", ws.analysis_events),
 ]
@@ -37,6 +57,11 @@ routes = [
     Route("/health", health.health, methods=["GET"]),
     # The spec's WebSocket URL has no version prefix; /v1/ws/... above serves the same.
     WebSocketRoute("/ws/analysis/{session_id}", ws.analysis_events),
+    # The contract and its browser (Swagger UI's files come from a wheel: no CDN).
+    Route("/openapi.json", openapi_json, methods=["GET"], include_in_schema=False),
+    Route("/docs", docs, methods=["GET"], include_in_schema=False),
+    Route("/docs/init.js", docs_init, methods=["GET"], include_in_schema=False),
+    Mount("/docs/assets", StaticFiles(directory=swagger_assets_dir()), name="docs-assets"),
 ]
 
 
@@ -68,4 +93,33 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await state.pool.stop()
             await stop_engine()
 
-    return Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS, lifespan=lifespan)
+    middleware = [
+        # Outermost: every response, even a 429 or a 500, gets its request id and headers.
+        Middleware(RequestContextMiddleware),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID", "X-Requested-With"],
+            expose_headers=[
+                "X-Request-ID",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+                "Retry-After",
+                "Content-Disposition",
+            ],
+            max_age=600,
+        ),
+        Middleware(RateLimitMiddleware),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    # Generated once per app; an undeclared route fails here, at start-up, not in production.
+    app.state.openapi = generate(routes)
+    return app

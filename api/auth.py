@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
 import uuid
 
@@ -13,7 +14,7 @@ from starlette.requests import HTTPConnection
 
 from api.config import get_settings
 from api.errors import ApiError
-from api.tables import User
+from api.tables import RevokedToken, User
 
 _hasher = PasswordHasher()
 ALGORITHM = "HS256"
@@ -63,7 +64,7 @@ def decode_token(token: str) -> dict:
             token,
             get_settings().jwt_secret,
             algorithms=[ALGORITHM],
-            options={"require": ["sub", "exp", "iat"]},
+            options={"require": ["sub", "exp", "iat", "jti"]},
         )
     except jwt.ExpiredSignatureError as exc:
         raise ApiError("AUTHENTICATION_ERROR", "Token has expired") from exc
@@ -92,7 +93,30 @@ async def current_user(conn: HTTPConnection) -> dict:
         user_id = uuid.UUID(claims["sub"])
     except (ValueError, TypeError) as exc:
         raise ApiError("AUTHENTICATION_ERROR", "Invalid token") from exc
+    if await RevokedToken.exists().where(RevokedToken.jti == str(claims["jti"])):
+        raise ApiError("AUTHENTICATION_ERROR", "Token has been revoked")
     user = await User.select().where(User.id == user_id).first()
     if user is None or not user["is_active"]:
         raise ApiError("AUTHENTICATION_ERROR", "Account not found or disabled")
+    conn.state.claims = claims
     return user
+
+
+async def require_admin(conn: HTTPConnection) -> dict:
+    """The current user if their role (as stored now, not as the token says) is admin."""
+    user = await current_user(conn)
+    if user["role"] != "admin":
+        raise ApiError("AUTHORIZATION_ERROR", "This endpoint is for administrators")
+    return user
+
+
+async def revoke(claims: dict) -> None:
+    """Refuse this token from now until it expires (then its row is swept)."""
+    now = dt.datetime.now(dt.UTC)
+    expires = dt.datetime.fromtimestamp(int(claims["exp"]), dt.UTC)
+    await RevokedToken.delete().where(RevokedToken.expires_at < now)
+    await RevokedToken.insert(
+        RevokedToken(
+            jti=str(claims["jti"])[:64], user_id=uuid.UUID(claims["sub"]), expires_at=expires
+        )
+    ).on_conflict(action="DO NOTHING")

@@ -15,10 +15,45 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.logs import configure
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    configure(logging.INFO)  # JSON lines, each with its request id
+    uvicorn.run(
+        create_app(),
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+    )
     return 0
+
+
+def _set_role(args: argparse.Namespace) -> int:
+    """Make an account admin (or user again): the way the first administrator is made."""
+    import asyncio
+
+    async def run() -> int:
+        from api.db import migrate, start_engine, stop_engine
+        from api.tables import User
+
+        await start_engine()
+        try:
+            await migrate()
+            rows = (
+                await User.update({User.role: args.role})
+                .where(User.email == args.email.lower())
+                .returning(User.id)
+            )
+        finally:
+            await stop_engine()
+        if not rows:
+            print(f"biome: no account with email {args.email}", file=sys.stderr)
+            return 1
+        print(f"{args.email} is now {args.role}")
+        return 0
+
+    return asyncio.run(run())
 
 
 def _print_report(payload: dict) -> None:
@@ -101,6 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     analyze.add_argument("--exercise", required=True, help='e.g. "squat", "push-up"')
     analyze.add_argument("--json", action="store_true", help="print the results endpoint's data")
     analyze.set_defaults(run=_analyze)
+
+    role = commands.add_parser("set-role", help="make an account admin (or user)")
+    role.add_argument("email")
+    role.add_argument("role", choices=["admin", "user"])
+    role.set_defaults(run=_set_role)
 
     args = parser.parse_args(argv)
     return args.run(args)

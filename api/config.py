@@ -25,6 +25,13 @@ class Settings:
     jwt_lifetime_s: int
     max_upload_bytes: int
     workers: int
+    # Requests per minute: per user (per IP when anonymous), and per IP on login/register.
+    rate_limit: int = 100
+    auth_rate_limit: int = 10
+    # Browser origins allowed to call the API (CORS); none means same-origin only.
+    cors_origins: tuple[str, ...] = ()
+    # How long a signed file link (video, profile image, export) stays valid.
+    link_lifetime_s: int = 3600
 
     @property
     def uses_postgres(self) -> bool:
@@ -84,4 +91,10 @@ def get_settings() -> Settings:
         jwt_lifetime_s=int(os.environ.get("JWT_LIFETIME_S", 24 * 3600)),
         max_upload_bytes=int(os.environ.get("BIOME_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES)),
         workers=int(os.environ.get("BIOME_WORKERS", min(2, os.cpu_count() or 1))),
+        rate_limit=int(os.environ.get("BIOME_RATE_LIMIT", 100)),
+        auth_rate_limit=int(os.environ.get("BIOME_AUTH_RATE_LIMIT", 10)),
+        cors_origins=tuple(
+            o.strip() for o in os.environ.get("BIOME_CORS_ORIGINS", "").split(",") if o.strip()
+        ),
+        link_lifetime_s=int(os.environ.get("BIOME_LINK_LIFETIME_S", 3600)),
     )

@@ -8,6 +8,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from api.logs import request_id
+
 # Codes of the API spec, plus NOT_FOUND / NO_PERSON_DETECTED / INTERNAL_ERROR for cases the
 # spec's list does not name.
 STATUS_CODES = {
@@ -16,6 +18,7 @@ STATUS_CODES = {
     "AUTHORIZATION_ERROR": 403,
     "SESSION_NOT_FOUND": 404,
     "NOT_FOUND": 404,
+    "METHOD_NOT_ALLOWED": 405,
     "CONFLICT": 409,
     "FILE_TOO_LARGE": 413,
     "UNSUPPORTED_FORMAT": 422,
@@ -23,6 +26,7 @@ STATUS_CODES = {
     "RATE_LIMIT_EXCEEDED": 429,
     "PROCESSING_ERROR": 500,
     "INTERNAL_ERROR": 500,
+    "SERVICE_UNAVAILABLE": 503,
 }
 
 
@@ -30,13 +34,19 @@ class ApiError(Exception):
     """An error the client should see, rendered as the spec's envelope."""
 
     def __init__(
-        self, code: str, message: str, details: Any = None, status_code: int | None = None
+        self,
+        code: str,
+        message: str,
+        details: Any = None,
+        status_code: int | None = None,
+        headers: dict[str, str] | None = None,
     ):
         super().__init__(message)
         self.code = code
         self.message = message
         self.details = details
         self.status_code = status_code or STATUS_CODES.get(code, 400)
+        self.headers = headers
 
 
 def ok(data: Any, status_code: int = 200, headers: dict | None = None) -> JSONResponse:
@@ -44,19 +54,36 @@ def ok(data: Any, status_code: int = 200, headers: dict | None = None) -> JSONRe
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict:
-    return {"success": False, "error": {"code": code, "message": message, "details": details}}
+    """The spec's error envelope; ``requestId`` ties it to the server's log lines."""
+    return {
+        "success": False,
+        "error": {
+            "code": code,
+            "message": message,
+            "details": details,
+            "requestId": request_id.get(),
+        },
+    }
 
 
 async def api_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=exc.status_code)
+    return error_response(exc)
+
+
+def error_response(exc: ApiError) -> JSONResponse:
+    return JSONResponse(
+        error_body(exc.code, exc.message, exc.details),
+        status_code=exc.status_code,
+        headers=exc.headers,
+    )
 
 
 _HTTP_CODES = {
     401: "AUTHENTICATION_ERROR",
     403: "AUTHORIZATION_ERROR",
     404: "NOT_FOUND",
-    405: "VALIDATION_ERROR",
+    405: "METHOD_NOT_ALLOWED",
     413: "FILE_TOO_LARGE",
 }
 

@@ -35,6 +35,10 @@ class EventBroker:
         latest = self._latest.get(session_id, {})
         return [latest[t] for t in _REMEMBERED if t in latest]
 
+    def forget(self, session_id: str) -> None:
+        """Drop a deleted session's remembered state."""
+        self._latest.pop(session_id, None)
+
     def progress(self, session_id: str) -> dict | None:
         event = self._latest.get(session_id, {}).get("progress")
         return event["data"] if event else None

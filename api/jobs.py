@@ -52,6 +52,10 @@ class LocalJobQueue:
             finally:
                 self._queue.task_done()
 
+    def pending(self) -> int:
+        """Jobs waiting for a consumer."""
+        return self._queue.qsize()
+
     async def join(self) -> None:
         await self._queue.join()
 

@@ -24,8 +24,16 @@ import fsspec  # noqa: E402
 from fsspec.implementations.dirfs import DirFileSystem  # noqa: E402
 
 
+def user_prefix(user_id: object) -> str:
+    return f"users/{user_id}"
+
+
 def session_prefix(user_id: object, session_id: object) -> str:
-    return f"users/{user_id}/sessions/{session_id}"
+    return f"{user_prefix(user_id)}/sessions/{session_id}"
+
+
+def profile_image_key(user_id: object, image_id: object, ext: str) -> str:
+    return f"{user_prefix(user_id)}/profile/{image_id}.{ext}"
 
 
 def video_key(user_id: object, session_id: object, ext: str) -> str:
@@ -52,6 +60,20 @@ class Storage:
 
     def url_for(self, key: str) -> str:
         return f"{self.url}/{key}"
+
+    def key_of(self, url: str) -> str:
+        """The key of an object named by its ``url_for`` URL."""
+        prefix = self.url + "/"
+        if not url.startswith(prefix):
+            raise ValueError(f"{url!r} is not in storage {self.url!r}")
+        return url[len(prefix) :]
+
+    async def size(self, key: str) -> int:
+        return int(await asyncio.to_thread(self.fs.size, key))
+
+    def open(self, key: str):
+        """A binary file object of the object's bytes (blocking; use from a thread)."""
+        return self.fs.open(key, "rb")
 
     def local_path(self, key: str) -> Path | None:
         """The object's path on this machine, when storage is a local directory."""

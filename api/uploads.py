@@ -94,7 +94,7 @@ async def parse_multipart(request: Request, tmp_dir: Path, max_file_bytes: int) 
             if state["size"] > max_file_bytes:
                 raise ApiError(
                     "FILE_TOO_LARGE",
-                    f"The video exceeds the {max_file_bytes // (1024 * 1024)} MB limit",
+                    f"The file exceeds the {max_file_bytes // (1024 * 1024)} MB limit",
                     {"field": state["name"], "limitBytes": max_file_bytes},
                 )
             state["file"].write(chunk)
@@ -159,3 +159,22 @@ def sniff_video(path: Path) -> tuple[str, str] | None:
     if head[:4] == b"\x1a\x45\xdf\xa3":
         return "video/webm", "webm"
     return None
+
+
+def container_duration(path: Path) -> float | None:
+    """Seconds of video the container declares (frames / fps), without decoding a frame.
+
+    For a file that passes the sniff but whose stream cannot be decoded, this still enforces
+    the duration cap at upload; None when the container does not say.
+    """
+    import cv2
+
+    cap = cv2.VideoCapture(str(path))
+    try:
+        if not cap.isOpened():
+            return None
+        fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
+        frames = float(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0.0)
+        return frames / fps if fps > 0 and frames > 0 else None
+    finally:
+        cap.release()

@@ -1,20 +1,39 @@
-"""POST /analysis/upload, GET /analysis/sessions/{id}, GET /analysis/sessions/{id}/results."""
+"""The analysis endpoints: upload, session status, results, history, delete."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import math
 import uuid
 
 from starlette.requests import Request
+from starlette.responses import Response
 
+from api import progress
 from api.auth import current_user
 from api.errors import ApiError, ok
+from api.gdpr import export_section
+from api.links import stored_link
+from api.openapi import operation, query
 from api.results import iso, load_report, num, results_payload
+from api.schemas import (
+    DATE_TIME,
+    UUID,
+    array,
+    envelope,
+    integer,
+    nullable,
+    number,
+    obj,
+    ref,
+    string,
+)
 from api.storage import session_prefix, video_key
-from api.tables import AnalysisSession, Exercise
-from api.uploads import parse_multipart, sniff_video
+from api.tables import AnalysisResult, AnalysisSession, Exercise
+from api.uploads import container_duration, parse_multipart, sniff_video
 from tools.exercises import resolve_exercise
-from tools.video import VideoError, probe_video
+from tools.video import MAX_DURATION_S, VideoError, probe_video
 
 # Rough seconds of work per second of video on one worker, for the client's first estimate.
 PROCESSING_RATIO = 0.8
@@ -62,6 +81,55 @@ async def _resolve_exercise_row(name: str, exercise_id: str | None) -> dict:
     return row
 
 
+UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": obj(
+                {
+                    "video": string(
+                        contentMediaType="application/octet-stream",
+                        description="MP4, MOV, AVI or WebM (by content), ≤ 100 MB, ≤ 5 minutes",
+                    ),
+                    "exerciseName": string(description="e.g. Squat, push-up"),
+                    "exerciseId": string(description="Optional: an id from GET /exercises"),
+                },
+                required=["video", "exerciseName"],
+                open_=True,
+            ),
+            "encoding": {"video": {"contentType": "application/octet-stream"}},
+        }
+    },
+}
+
+
+@operation(
+    summary="Upload a video for analysis",
+    tag="Analysis",
+    description=(
+        "The body is read as it streams and cut off past 100 MB (413 FILE_TOO_LARGE); the "
+        "container is recognised by its bytes (422 UNSUPPORTED_FORMAT otherwise); longer than "
+        "5 minutes is 400 VALIDATION_ERROR. A file that passes those checks but cannot be "
+        "decoded is accepted, and its session then fails with PROCESSING_ERROR. Progress comes "
+        "over the WebSocket /ws/analysis/{sessionId}."
+    ),
+    body=UPLOAD_BODY,
+    responses={
+        201: (
+            "Accepted; analysis queued",
+            envelope(
+                obj(
+                    {
+                        "sessionId": UUID,
+                        "status": string(enum=["pending"]),
+                        "estimatedProcessingTime": integer(description="Seconds"),
+                    }
+                )
+            ),
+        )
+    },
+    errors={413: "The file exceeds 100 MB", 422: "Not an MP4, MOV, AVI or WebM video"},
+)
 async def upload(request: Request):
     user = await current_user(request)
     state = request.app.state
@@ -90,8 +158,19 @@ async def upload(request: Request):
         mime_type, ext = sniffed
         try:
             info = await asyncio.to_thread(probe_video, str(video.path))
+            duration = info.duration_s
         except VideoError as exc:
-            raise ApiError(exc.code, exc.message, {"field": "video"}) from exc
+            if exc.code != "UNSUPPORTED_FORMAT":
+                raise ApiError(exc.code, exc.message, {"field": "video"}) from exc
+            # It passed the sniff, so it is accepted; its session will fail with
+            # PROCESSING_ERROR and the decoder's reason. The duration cap still applies.
+            duration = await asyncio.to_thread(container_duration, video.path)
+            if duration is not None and duration > MAX_DURATION_S:
+                raise ApiError(
+                    "VALIDATION_ERROR",
+                    f"video is {duration:.1f} s long; the maximum is {MAX_DURATION_S:.0f} s",
+                    {"field": "video"},
+                ) from exc
 
         session_id = uuid.uuid4()
         key = video_key(user["id"], session_id, ext)
@@ -104,7 +183,7 @@ async def upload(request: Request):
                 exercise_id=exercise["id"],
                 exercise_name=exercise["name"],
                 video_url=state.storage.url_for(key),
-                video_duration=round(info.duration_s, 2),
+                video_duration=None if duration is None else round(duration, 2),
                 file_size=video.size,
                 mime_type=mime_type,
                 status="pending",
@@ -119,13 +198,41 @@ async def upload(request: Request):
         form.discard()
 
     await state.jobs.submit(str(session_id))
-    estimate = max(5, round(info.duration_s * PROCESSING_RATIO + 5))
+    estimate = max(5, round((duration or 0) * PROCESSING_RATIO + 5))
     return ok(
         {"sessionId": str(session_id), "status": "pending", "estimatedProcessingTime": estimate},
         status_code=201,
     )
 
 
+SESSION_STATUS = obj(
+    {
+        "id": UUID,
+        "status": ref("SessionStatus"),
+        "progress": integer(minimum=0, maximum=100),
+        "estimatedTimeRemaining": nullable(number(description="Seconds")),
+        "exerciseId": nullable(UUID),
+        "exerciseName": string(),
+        "videoDuration": nullable(number()),
+        "fileSize": nullable(integer()),
+        "mimeType": nullable(string()),
+        "createdAt": DATE_TIME,
+        "startedAt": nullable(DATE_TIME),
+        "completedAt": nullable(DATE_TIME),
+        "errorMessage": nullable(string()),
+        "errorCode": nullable(string()),
+    }
+)
+
+SESSION = {"session_id": "session"}
+
+
+@operation(
+    summary="Status of one analysis session",
+    tag="Analysis",
+    owns=SESSION,
+    responses={200: ("The session", envelope(SESSION_STATUS))},
+)
 async def get_session(request: Request):
     user = await current_user(request)
     session = await owned_session(request, user)
@@ -157,15 +264,79 @@ async def get_session(request: Request):
     )
 
 
-def session_fields(session: dict) -> dict:
+def session_fields(request: Request, session: dict) -> dict:
     return {
         "id": str(session["id"]),
         "exerciseName": session["exercise_name"],
-        "videoUrl": session["video_url"],
+        # A signed, expiring link: a <video> element cannot send the bearer token.
+        "videoUrl": stored_link(request, session["video_url"]),
         "createdAt": iso(session["created_at"]),
     }
 
 
+RESULTS = obj(
+    {
+        "session": obj(
+            {
+                "id": UUID,
+                "exerciseName": string(),
+                "videoUrl": nullable(string(description="Signed link to the video; expires")),
+                "createdAt": DATE_TIME,
+            }
+        ),
+        "result": obj(
+            {
+                "overallScore": number(minimum=0, maximum=10),
+                "totalFrames": integer(),
+                "processingTime": number(description="Seconds"),
+                "repCount": nullable(integer()),
+                "exercise": nullable(string()),
+                "coach": nullable(string(description="The model that wrote the coaching")),
+                "summary": nullable(string()),
+                "video": nullable({"type": "object", "description": "Probed video facts"}),
+            }
+        ),
+        "issues": array(
+            obj(
+                {
+                    "type": string(),
+                    "severity": string(enum=["severe", "moderate", "minor"]),
+                    "frameStart": integer(),
+                    "frameEnd": integer(),
+                    "coachingCue": string(),
+                    "confidenceScore": nullable(number(minimum=0, maximum=1)),
+                }
+            )
+        ),
+        "metrics": array(
+            obj(
+                {
+                    "name": string(),
+                    "actual": string(),
+                    "target": string(),
+                    "status": string(enum=["good", "warning", "error"]),
+                }
+            )
+        ),
+        "strengths": array(string()),
+        "recommendations": array(string()),
+        "reps": array({"type": "object", "description": "Per-rep timing and angles"}),
+        "checks": array({"type": "object", "description": "Which form checks ran, or why not"}),
+        "notices": array(string()),
+    }
+)
+
+
+@operation(
+    summary="Results of a completed analysis",
+    tag="Analysis",
+    owns=SESSION,
+    responses={200: ("Score, issues, metrics, strengths, recommendations", envelope(RESULTS))},
+    errors={
+        409: "Not finished yet (RESULTS_NOT_READY)",
+        422: "The analysis failed; the code says why (e.g. NO_PERSON_DETECTED)",
+    },
+)
 async def get_results(request: Request):
     user = await current_user(request)
     session = await owned_session(request, user)
@@ -184,4 +355,168 @@ async def get_results(request: Request):
             {"sessionId": str(session["id"]), "status": session["status"]},
         )
     _, report = loaded
-    return ok(results_payload(session_fields(session), report))
+    return ok(results_payload(session_fields(request, session), report))
+
+
+MAX_PAGE_SIZE = 100
+
+
+def int_param(request: Request, name: str, default: int, lo: int, hi: int | None = None) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < lo or (hi is not None and value > hi):
+        bound = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
+        raise ApiError("VALIDATION_ERROR", f"{name} must be an integer {bound}", {"field": name})
+    return value
+
+
+def date_param(request: Request, name: str, end_of_day: bool = False) -> dt.datetime | None:
+    """An ISO date or date-time; a bare date as ``dateTo`` includes that whole day."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    try:
+        if len(raw) == 10:
+            day = dt.date.fromisoformat(raw)
+            value = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
+        else:
+            value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ApiError(
+            "VALIDATION_ERROR", f"{name} must be an ISO date or date-time", {"field": name}
+        ) from exc
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+HISTORY_ITEM = obj(
+    {
+        "id": UUID,
+        "exerciseId": nullable(UUID),
+        "exerciseName": string(),
+        "overallScore": nullable(number(minimum=0, maximum=10)),
+        "status": ref("SessionStatus"),
+        "errorCode": nullable(string()),
+        "createdAt": DATE_TIME,
+    }
+)
+
+
+@operation(
+    summary="The caller's analysis history, newest first",
+    tag="Analysis",
+    params=(
+        query("page", integer(minimum=1, default=1), "1-based page"),
+        query("limit", integer(minimum=1, maximum=MAX_PAGE_SIZE, default=10), "Page size"),
+        query("exerciseId", string(format="uuid"), "Only this exercise"),
+        query("dateFrom", string(), "ISO date or date-time, inclusive"),
+        query("dateTo", string(), "ISO date (the whole day) or date-time, inclusive"),
+    ),
+    responses={
+        200: (
+            "One page of sessions",
+            envelope(obj({"sessions": array(HISTORY_ITEM), "pagination": ref("Pagination")})),
+        )
+    },
+)
+async def list_sessions(request: Request):
+    user = await current_user(request)
+    page = int_param(request, "page", 1, 1, 10**6)
+    limit = int_param(request, "limit", 10, 1, MAX_PAGE_SIZE)
+    where = AnalysisSession.user_id == user["id"]
+    if (raw := request.query_params.get("exerciseId")) is not None:
+        try:
+            where &= AnalysisSession.exercise_id == uuid.UUID(raw)
+        except ValueError as exc:
+            raise ApiError(
+                "VALIDATION_ERROR", "exerciseId is not a valid id", {"field": "exerciseId"}
+            ) from exc
+    if (since := date_param(request, "dateFrom")) is not None:
+        where &= AnalysisSession.created_at >= since
+    if (until := date_param(request, "dateTo", end_of_day=True)) is not None:
+        where &= AnalysisSession.created_at <= until
+    total = await AnalysisSession.count().where(where)
+    rows = (
+        await AnalysisSession.select()
+        .where(where)
+        .order_by(AnalysisSession.created_at, ascending=False)
+        .order_by(AnalysisSession.id)
+        .limit(limit)
+        .offset((page - 1) * limit)
+    )
+    scores = {}
+    if rows:
+        results = await AnalysisResult.select(
+            AnalysisResult.session_id, AnalysisResult.overall_score
+        ).where(AnalysisResult.session_id.is_in([r["id"] for r in rows]))
+        scores = {r["session_id"]: num(r["overall_score"]) for r in results}
+    sessions = [
+        {
+            "id": str(r["id"]),
+            "exerciseId": str(r["exercise_id"]) if r["exercise_id"] else None,
+            "exerciseName": r["exercise_name"],
+            "overallScore": scores.get(r["id"]),
+            "status": r["status"],
+            "errorCode": r["error_code"],
+            "createdAt": iso(r["created_at"]),
+        }
+        for r in rows
+    ]
+    pagination = {
+        "page": page,
+        "limit": limit,
+        "total": total,
+        "totalPages": math.ceil(total / limit),
+    }
+    return ok({"sessions": sessions, "pagination": pagination})
+
+
+@operation(
+    summary="Delete an analysis: its rows, its stored video and files",
+    tag="Analysis",
+    owns=SESSION,
+    responses={204: ("Deleted", None)},
+)
+async def delete_session(request: Request):
+    user = await current_user(request)
+    session = await owned_session(request, user)
+    # Files first: if removing them fails the row is still there and the delete can be retried.
+    await request.app.state.storage.delete_prefix(session_prefix(user["id"], session["id"]))
+    await AnalysisSession.delete().where(AnalysisSession.id == session["id"])
+    request.app.state.broker.forget(str(session["id"]))
+    if session["status"] == "completed":
+        await progress.refresh(user["id"], session["exercise_id"], session["exercise_name"])
+    return Response(status_code=204)
+
+
+@export_section("analyses")
+async def export_analyses(request: Request, user: dict) -> list[dict]:
+    """Every session of the user, with its video as a signed link and its full results."""
+    sessions = (
+        await AnalysisSession.select()
+        .where(AnalysisSession.user_id == user["id"])
+        .order_by(AnalysisSession.created_at)
+    )
+    out = []
+    for session in sessions:
+        loaded = await load_report(session["id"]) if session["status"] == "completed" else None
+        out.append(
+            {
+                **session_fields(request, session),
+                "status": session["status"],
+                "videoDuration": num(session["video_duration"]),
+                "fileSize": session["file_size"],
+                "mimeType": session["mime_type"],
+                "completedAt": iso(session["completed_at"]),
+                "errorCode": session["error_code"],
+                "errorMessage": session["error_message"],
+                "results": results_payload(session_fields(request, session), loaded[1])
+                if loaded
+                else None,
+            }
+        )
+    return out

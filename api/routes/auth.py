@@ -1,4 +1,4 @@
-"""POST /auth/register and POST /auth/login."""
+"""POST /auth/register, POST /auth/login and POST /auth/logout."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ import datetime as dt
 import re
 
 from starlette.requests import Request
+from starlette.responses import Response
 
-from api.auth import hash_password, issue_token, verify_password
+from api.auth import current_user, hash_password, issue_token, revoke, verify_password
 from api.errors import ApiError, ok
+from api.openapi import PUBLIC, operation
+from api.openapi import json_body as body_of
+from api.schemas import envelope, obj, ref, string
 from api.tables import User
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -46,6 +50,30 @@ def _text(body: dict, name: str, required: bool = True) -> str | None:
     return value.strip()
 
 
+AUTH_RESULT = envelope(obj({"user": ref("User"), "token": string(description="JWT (HS256)")}))
+REGISTER = obj(
+    {
+        "email": string(format="email", maxLength=255),
+        "username": string(pattern="^[A-Za-z0-9_.-]{3,100}$"),
+        "password": string(minLength=8, maxLength=256),
+        "firstName": string(maxLength=100),
+        "lastName": string(maxLength=100),
+    },
+    required=["email", "username", "password"],
+    open_=True,
+)
+LOGIN = obj({"email": string(), "password": string()}, open_=True)
+
+
+@operation(
+    summary="Create an account",
+    tag="Auth",
+    access=PUBLIC,
+    description="Rate limited per IP more strictly than other endpoints.",
+    body=body_of(REGISTER),
+    responses={201: ("The account and a token", AUTH_RESULT)},
+    errors={409: "The email or username is taken (CONFLICT)"},
+)
 async def register(request: Request):
     body = await json_body(request)
     email = _text(body, "email").lower()
@@ -92,6 +120,15 @@ async def register(request: Request):
     return ok({"user": user_json(row), "token": issue_token(row)}, status_code=201)
 
 
+@operation(
+    summary="Log in with email and password",
+    tag="Auth",
+    access=PUBLIC,
+    description="Rate limited per IP more strictly than other endpoints.",
+    body=body_of(LOGIN),
+    responses={200: ("The account and a token", AUTH_RESULT)},
+    errors={401: "Wrong email or password, or a disabled account"},
+)
 async def login(request: Request):
     body = await json_body(request)
     email = _text(body, "email").lower()
@@ -108,3 +145,15 @@ async def login(request: Request):
     now = dt.datetime.now(dt.UTC)
     await User.update({User.last_login: now}).where(User.id == user["id"])
     return ok({"user": user_json(user), "token": issue_token(user)})
+
+
+@operation(
+    summary="Log out: revoke the token used for this request",
+    tag="Auth",
+    responses={204: ("Revoked", None)},
+)
+async def logout(request: Request):
+    """Revoke the token the request carries; it is refused from now until it expires."""
+    await current_user(request)
+    await revoke(request.state.claims)
+    return Response(status_code=204)

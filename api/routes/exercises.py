@@ -5,6 +5,8 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from api.errors import ApiError, ok
+from api.openapi import PUBLIC, operation, query
+from api.schemas import array, envelope, integer, obj, ref, string
 from api.tables import Exercise
 
 CATEGORIES = ("Upper Body", "Lower Body", "Core", "Other")
@@ -32,6 +34,18 @@ def _flag(value: str | None, name: str) -> bool | None:
     raise ApiError("VALIDATION_ERROR", f"{name} must be true or false", {"field": name})
 
 
+@operation(
+    summary="The exercise catalog",
+    tag="Exercises",
+    access=PUBLIC,
+    description="Cacheable for 5 minutes (Cache-Control: public, max-age=300).",
+    params=(
+        query("category", string(enum=list(CATEGORIES)), "Only this category"),
+        query("popular", string(enum=["true", "false"]), "Only (not) popular ones"),
+        query("search", string(maxLength=100), "Part of the name, any case"),
+    ),
+    responses={200: ("Exercises by name", envelope(obj({"exercises": array(ref("Exercise"))})))},
+)
 async def list_exercises(request: Request):
     query = Exercise.select().order_by(Exercise.name)
     if category := request.query_params.get("category"):
@@ -50,6 +64,20 @@ async def list_exercises(request: Request):
     return ok({"exercises": [exercise_json(r) for r in rows]}, headers=CACHE)
 
 
+@operation(
+    summary="Exercise categories with counts",
+    tag="Exercises",
+    access=PUBLIC,
+    description="Cacheable for 5 minutes.",
+    responses={
+        200: (
+            "Categories that have exercises",
+            envelope(
+                obj({"categories": array(obj({"name": string(), "count": integer(minimum=1)}))})
+            ),
+        )
+    },
+)
 async def list_categories(request: Request):
     rows = await Exercise.select(Exercise.category)
     counts = {c: 0 for c in CATEGORIES}

@@ -8,7 +8,23 @@ import os
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from api.openapi import PUBLIC, operation
+from api.schemas import obj, string
 from api.tables import Exercise
+
+HEALTH = obj(
+    {
+        "status": string(enum=["healthy", "unhealthy"]),
+        "timestamp": string(format="date-time"),
+        "services": obj(
+            {
+                "database": string(enum=["connected", "disconnected"]),
+                "storage": string(enum=["connected", "unavailable"]),
+                "ai_services": string(enum=["gemini", "offline"]),
+            }
+        ),
+    }
+)
 
 
 def ai_service() -> str:
@@ -18,6 +34,17 @@ def ai_service() -> str:
     return "offline"
 
 
+@operation(
+    summary="Service health: database, storage, coaching model",
+    tag="Health",
+    access=PUBLIC,
+    rate_limited=False,
+    description="The spec's shape (no envelope), for probes. 503 when the database is down.",
+    responses={
+        200: ("Database reachable", HEALTH),
+        503: ("Database unreachable", HEALTH),
+    },
+)
 async def health(request: Request):
     try:
         await Exercise.count()

@@ -16,6 +16,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from api.auth import current_user
 from api.errors import ApiError
 from api.events import TERMINAL
+from api.openapi import operation
 from api.results import num
 from api.tables import AnalysisResult, AnalysisSession
 
@@ -56,6 +57,16 @@ async def _outcome(session_id: uuid.UUID) -> dict | None:
     return None
 
 
+@operation(
+    summary="Live events of one analysis: progress, agent_status, analysis_complete, error",
+    tag="Analysis",
+    owns={"session_id": "session"},
+    description=(
+        "WebSocket. Token as `Authorization: Bearer` or `?token=`. A bad, expired or revoked "
+        "token gets an `error` event and close code 4401; a session that is not the caller's, "
+        "an `error` event SESSION_NOT_FOUND and close code 4404."
+    ),
+)
 async def analysis_events(websocket: WebSocket):
     await websocket.accept()
     raw_id = websocket.path_params["session_id"]

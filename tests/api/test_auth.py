@@ -66,7 +66,9 @@ async def test_protected_endpoint_needs_a_valid_token(client, user):
         "/v1/analysis/sessions/x", headers={"Authorization": f"Bearer {forged}"}
     )
     assert tampered.status_code == 401
-    expired = jwt.encode({"sub": user["user"]["id"], "iat": 1, "exp": 2}, get_settings().jwt_secret)
+    expired = jwt.encode(
+        {"sub": user["user"]["id"], "iat": 1, "exp": 2, "jti": "x"}, get_settings().jwt_secret
+    )
     response = await client.get(
         "/v1/analysis/sessions/x", headers={"Authorization": f"Bearer {expired}"}
     )
