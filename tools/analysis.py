@@ -1,7 +1,12 @@
-"""Exercise analysis: pose track -> reps, metrics, issues and score ("findings").
+"""Exercise analysis: pose track -> reps or hold, metrics, issues, score, keyframes ("findings").
 
 The findings dict is JSON-serialisable with camelCase keys and floats rounded to 1 decimal
 (2 for ratios and confidences). It is the contract with the coaching agents and the API.
+Steps: follow the main subject (tools.subject), read the camera view and whether the body is in
+frame (tools.view), count reps with hysteresis or time the hold, measure every rep (extent,
+range of motion, tempo, left/right symmetry, consistency), run the exercise's fault rules that
+the view can judge (tools.faults), score (tools.scoring), and pick keyframes and the plot
+series (tools.keyframes).
 """
 
 from __future__ import annotations
@@ -13,19 +18,22 @@ import numpy as np
 
 from tools.exercises import Exercise, resolve_exercise
 from tools.faults import RULES, RuleContext
-from tools.findings import metric, r1, r2, status_for, target_text
+from tools.findings import r1, r2
+from tools.keyframes import pick_keyframes, primary_series
+from tools.measures import hold_metrics, measure_reps, rep_dict, rep_metrics, symmetry
 from tools.pose import PoseTrack, extract_pose_track
-from tools.reps import Rep, count_reps
+from tools.reps import count_reps
 from tools.scoring import form_score
-from tools.signals import LABELS, UNITS, Signal, compute_signal
+from tools.signals import compute_signal
+from tools.subject import follow_main_subject
 from tools.video import VALIDATION_ERROR, VideoError, VideoInfo, probe_video
+from tools.view import body_in_frame, detect_view
 
 # Below this share of frames with a detected person the video is rejected.
 MIN_POSE_COVERAGE = 0.10
-# Rep tempo below this is flagged as rushed.
-MIN_REP_DURATION_S = 1.0
-# Spread (std dev) of rep extremes above this is flagged as inconsistent.
-CONSISTENCY_TOLERANCE = 5.0
+# Torso angle from vertical that counts as lying (planks) / upright (wall sit, hang) in a hold.
+HORIZONTAL_MIN_DEG = 55.0
+UPRIGHT_MAX_DEG = 35.0
 
 
 class NoPersonError(VideoError):
@@ -46,98 +54,44 @@ def _video_dict(track: PoseTrack, info: VideoInfo | None) -> dict:
     }
 
 
-def _measure_reps(
-    track: PoseTrack, exercise: Exercise, primary: Signal, reps: list[Rep]
-) -> list[dict[str, float | None]]:
-    """Per-rep values of the profile's rep_measures (see AnalysisProfile)."""
-    signals = {primary.name: primary}
-    out = []
-    for rep in reps:
-        values: dict[str, float | None] = {}
-        for key, name in exercise.profile.rep_measures:
-            if name == primary.name:
-                values[key] = rep.bottom_value
-                continue
-            if name not in signals:
-                signals[name] = compute_signal(track, name)
-            value = float(signals[name].smooth[rep.bottom_frame])
-            values[key] = None if np.isnan(value) else value
-        out.append(values)
-    return out
+def _check(name: str, status: str, reason: str | None = None) -> dict:
+    return {"name": name, "status": status, "reason": reason}
 
 
-def _rep_dict(rep: Rep, measures: dict[str, float | None]) -> dict:
-    out = {
-        "index": rep.index,
-        "startFrame": rep.start_frame,
-        "endFrame": rep.end_frame,
-        "bottomFrame": rep.bottom_frame,
-        "startTime": r1(rep.start_time_s),
-        "endTime": r1(rep.end_time_s),
-        "durationS": r1(rep.duration_s),
-    }
-    out.update({key: r1(value) for key, value in measures.items()})
-    return out
-
-
-def _rep_metrics(exercise: Exercise, reps: list[Rep], measures: list[dict]) -> list[dict]:
-    profile = exercise.profile
-    comparison = "max" if profile.direction == "down" else "min"
-    phase = "bottom" if profile.direction == "down" else "top"
-    metrics = [metric("Rep Count", len(reps), "", status="good" if reps else "warning", fmt="{:d}")]
-    if not reps:
-        return metrics
-    for i, (key, name) in enumerate(profile.rep_measures):
-        values = [m[key] for m in measures if m.get(key) is not None]
-        if not values:
-            continue
-        mean = float(np.mean(values))
-        unit = UNITS.get(name, "°")
-        if i == 0:  # The primary signal has a target; the others are context.
-            metrics.append(
-                metric(
-                    f"{LABELS[name]} ({phase})",
-                    mean,
-                    unit,
-                    target=target_text(profile.target, comparison, unit),
-                    status=status_for(mean, profile.target, comparison, profile.tolerance),
+def _run_rules(ctx: RuleContext, possible: bool, why_not: str) -> tuple[list, list]:
+    """Runs the profile's rules that the view can judge; the others become not_possible."""
+    issues, checks = [], []
+    view = ctx.view.get("view", "unknown")
+    for name in ctx.exercise.profile.rules:
+        r = RULES[name]
+        if not possible:
+            checks.append(_check(name, "not_possible", why_not))
+        elif view != "unknown" and view not in r.views:
+            seen = " or ".join(v for v in r.views if v != "oblique")
+            checks.append(
+                _check(
+                    name,
+                    "not_possible",
+                    f"{r.issue.lower()} can only be judged from a {seen} view; this video is "
+                    f"filmed from the {view}",
                 )
             )
         else:
-            metrics.append(metric(f"{LABELS[name]} ({phase})", mean, unit))
-    durations = [rep.duration_s for rep in reps]
-    mean_duration = float(np.mean(durations))
-    metrics.append(
-        metric(
-            "Rep Duration",
-            mean_duration,
-            " s",
-            target=f"≥ {MIN_REP_DURATION_S:g} s",
-            status="good" if mean_duration >= MIN_REP_DURATION_S else "warning",
-            fmt="{:.1f}",
-        )
-    )
-    # The consistency tolerance is in degrees, so only angle signals get this metric.
-    if len(reps) >= 2 and profile.signal not in UNITS:
-        key = profile.rep_measures[0][0] if profile.rep_measures else None
-        extremes = [m[key] for m in measures if key and m.get(key) is not None]
-        if len(extremes) >= 2:
-            spread = float(np.std(extremes))
-            unit = UNITS.get(profile.signal, "°")
-            metrics.append(
-                metric(
-                    "Depth consistency" if profile.direction == "down" else "Range consistency",
-                    spread,
-                    unit,
-                    target=f"≤ ±{CONSISTENCY_TOLERANCE:g}{unit}",
-                    status=status_for(spread, CONSISTENCY_TOLERANCE, "max", 0.0),
-                    fmt="±{:.1f}",
-                )
+            issues.extend(r(ctx))
+            checks.append(_check(name, "done"))
+    if not ctx.exercise.profile.rules:
+        checks.append(
+            _check(
+                "faults",
+                "not_possible",
+                f"there are no form-fault rules for {ctx.exercise.name} yet; range of motion, "
+                "tempo, symmetry and consistency are measured",
             )
-    return metrics
+        )
+    return issues, checks
 
 
-def _analyze_reps(track: PoseTrack, exercise: Exercise) -> dict:
+def _analyze_reps(track: PoseTrack, exercise: Exercise, view: dict) -> dict:
     profile = exercise.profile
     primary = compute_signal(track, profile.signal)
     reps = count_reps(
@@ -148,28 +102,30 @@ def _analyze_reps(track: PoseTrack, exercise: Exercise) -> dict:
         direction=profile.direction,
         min_duration_s=profile.min_rep_s,
     )
-    measures = _measure_reps(track, exercise, primary, reps)
-    issues: list[dict] = []
-    checks = [{"name": "reps", "status": "done", "reason": None}]
-    ctx = RuleContext(track=track, exercise=exercise, reps=reps, rep_measures=measures)
-    for rule in profile.rules:
-        if reps:
-            issues.extend(RULES[rule](ctx))
-            checks.append({"name": rule, "status": "done", "reason": None})
-        else:
-            reason = "no complete repetition was detected"
-            checks.append({"name": rule, "status": "not_possible", "reason": reason})
-    if not profile.rules:
-        reason = f"form-fault rules for {exercise.name} are not implemented yet"
-        checks.append({"name": "faults", "status": "not_possible", "reason": reason})
+    measures = measure_reps(track, exercise, primary, reps)
+    sym = symmetry(track, exercise, reps, view["view"])
+    ctx = RuleContext(track=track, exercise=exercise, reps=reps, rep_measures=measures, view=view)
+    ctx._cache[profile.signal] = primary
+    checks = [
+        _check(
+            "reps",
+            "done" if reps else "not_possible",
+            None if reps else "no complete repetition was detected",
+        )
+    ]
+    issues, rule_checks = _run_rules(ctx, bool(reps), "no complete repetition was detected")
+    checks.extend(rule_checks)
+    checks.append(_check("symmetry", sym["status"], sym["reason"]))
     return {
         "repCount": len(reps),
-        "reps": [_rep_dict(rep, m) for rep, m in zip(reps, measures, strict=True)],
-        "metrics": _rep_metrics(exercise, reps, measures),
+        "reps": [rep_dict(rep, m) for rep, m in zip(reps, measures, strict=True)],
+        "metrics": rep_metrics(exercise, reps, measures, sym),
         "issues": issues,
         "score": form_score(issues, len(reps)) if reps else None,
         "checks": checks,
         "signal": {"name": primary.name, "sides": primary.sides},
+        "_ctx": ctx,
+        "_primary": primary,
     }
 
 
@@ -183,57 +139,65 @@ def _longest_run(mask: np.ndarray) -> tuple[int, int]:
     return int(starts[k]), int(ends[k] - 1)
 
 
-def _analyze_hold(track: PoseTrack, exercise: Exercise) -> dict:
-    profile = exercise.profile
-    primary = compute_signal(track, profile.signal)
-    holding = np.nan_to_num(primary.smooth, nan=-np.inf) >= profile.hold_threshold
-    start, end = _longest_run(holding)
-    hold_s = 0.0 if start < 0 else (end - start + 1) / track.fps
-    metrics = [
-        metric(
-            "Hold Time",
-            hold_s,
-            " s",
-            status="good" if hold_s > 0 else "warning",
-            fmt="{:.1f}",
-        )
-    ]
+def holding_mask(track: PoseTrack, exercise: Exercise, primary_smooth: np.ndarray) -> np.ndarray:
+    """Frames in the hold position: the signal in its band and the torso oriented right."""
+    p = exercise.profile
+    x = np.nan_to_num(primary_smooth, nan=-np.inf)
+    mask = x >= p.hold_threshold
+    if p.hold_max is not None:
+        mask &= x <= p.hold_max
+    if p.orientation != "any":
+        lean = np.nan_to_num(compute_signal(track, "torso_lean").smooth, nan=-1.0)
+        if p.orientation == "horizontal":
+            mask &= lean >= HORIZONTAL_MIN_DEG
+        else:
+            mask &= (lean >= 0) & (lean <= UPRIGHT_MAX_DEG)
+    return mask
+
+
+def _analyze_hold(track: PoseTrack, exercise: Exercise, view: dict) -> dict:
+    primary = compute_signal(track, exercise.profile.signal)
+    start, end = _longest_run(holding_mask(track, exercise, primary.smooth))
+    held = start >= 0
+    hold_s = 0.0 if not held else (end - start + 1) / track.fps
     hold: dict = {"startFrame": None, "endFrame": None, "durationS": r1(hold_s)}
-    if start >= 0:
-        mean = float(np.nanmean(primary.smooth[start : end + 1]))
-        metrics.append(
-            metric(
-                f"{LABELS[primary.name]} (average)",
-                mean,
-                "°",
-                target=target_text(profile.target, "min", "°"),
-                status=status_for(mean, profile.target, "min", profile.tolerance),
-            )
-        )
+    if held:
         hold.update(
             startFrame=start,
             endFrame=end,
             startTime=r1(track.times_s[start]),
             endTime=r1(track.times_s[end]),
+            signalAverage=r1(float(np.nanmean(primary.smooth[start : end + 1]))),
         )
-        hold["signalAverage"] = r1(mean)
-    reason = f"form-fault rules for {exercise.name} are not implemented yet"
+    ctx = RuleContext(
+        track=track,
+        exercise=exercise,
+        reps=[],
+        rep_measures=[],
+        view=view,
+        hold=(start, end) if held else None,
+    )
+    ctx._cache[primary.name] = primary
+    issues, rule_checks = _run_rules(ctx, held, "the position was never held")
+    checks = [
+        _check(
+            "hold",
+            "done" if held else "not_possible",
+            None if held else "the position was never held",
+        ),
+        *rule_checks,
+    ]
     return {
         "repCount": 0,
         "reps": [],
         "hold": hold,
-        "metrics": metrics,
-        "issues": [],
-        "score": form_score([], 0) if start >= 0 else None,
-        "checks": [
-            {
-                "name": "hold",
-                "status": "done" if start >= 0 else "not_possible",
-                "reason": None if start >= 0 else "the position was never held",
-            },
-            {"name": "faults", "status": "not_possible", "reason": reason},
-        ],
+        "metrics": hold_metrics(exercise, primary, start, end, track.fps),
+        "issues": issues,
+        "score": form_score(issues, 0) if held else None,
+        "checks": checks,
         "signal": {"name": primary.name, "sides": primary.sides},
+        "_ctx": ctx,
+        "_primary": primary,
     }
 
 
@@ -241,7 +205,8 @@ def analyze_track(track: PoseTrack, exercise: Exercise, info: VideoInfo | None =
     """Analyses a pose track for one exercise.
 
     Frames without a detected person (title cards, the person off-screen) are NaN in every
-    signal, so they neither count as reps nor disturb the counter.
+    signal, so they neither count as reps nor disturb the counter; frames where the tracker
+    jumped to a bystander are dropped first.
 
     Args:
         track: The pose track.
@@ -249,11 +214,14 @@ def analyze_track(track: PoseTrack, exercise: Exercise, info: VideoInfo | None =
         info: The video's probe result, for the "video" section (track values otherwise).
 
     Returns:
-        The findings dict (see module docstring). "score" is None when nothing could be
-        assessed (no complete rep, or the position was never held).
+        The findings dict (see module docstring and docs/form-rules.md). "score" is None when
+        nothing could be assessed (no complete rep, or the position was never held).
     """
     n = track.n_frames
     k = int(track.detected.sum())
+    track, subject = follow_main_subject(track)
+    view = detect_view(track)
+    body = body_in_frame(track, exercise.profile.joints, view["view"])
     findings = {
         "exercise": exercise.name,
         "exerciseId": exercise.id,
@@ -261,11 +229,34 @@ def analyze_track(track: PoseTrack, exercise: Exercise, info: VideoInfo | None =
         "totalFrames": n,
         "framesWithPose": k,
         "poseCoverage": r2(k / n if n else 0.0),
+        "camera": view,
+        "bodyInFrame": body,
+        "subject": subject,
     }
     if exercise.profile.mode == "hold":
-        findings.update(_analyze_hold(track, exercise))
+        result = _analyze_hold(track, exercise, view)
     else:
-        findings.update(_analyze_reps(track, exercise))
+        result = _analyze_reps(track, exercise, view)
+    ctx, primary = result.pop("_ctx"), result.pop("_primary")
+    findings.update(result)
+    supported = view["view"] in exercise.profile.views or view["view"] == "unknown"
+    findings["checks"][:0] = [
+        _check(
+            "camera_view",
+            "done" if supported else "limited",
+            None
+            if supported
+            else f"{exercise.name} is best judged from a "
+            f"{' or '.join(exercise.profile.views[:2])} view; {view['guidance']}",
+        ),
+        _check(
+            "body_in_frame",
+            "done" if body["ok"] else "limited",
+            None if body["ok"] else body["guidance"],
+        ),
+    ]
+    findings["keyframes"] = pick_keyframes(ctx, primary, findings)
+    findings["series"] = primary_series(track, primary)
     return findings
 
 

@@ -1,17 +1,29 @@
-"""Catalog of supported exercises and how each one is analysed.
+"""The exercise catalog: loaded from exercises.toml, validated, and looked up by name.
 
-The catalog is plain data (EXERCISE_DATA) turned into frozen dataclasses, so growing it to many
-exercises means adding entries, not code. This module has no heavy imports: the API uses it to
+The catalog is data (tools/exercises.toml): growing it means adding entries, not code. Loading
+validates every entry and raises CatalogError naming the broken one, so a typo fails at import,
+not in the middle of someone's analysis. This module has no heavy imports: the API uses it to
 validate exercise names.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
+from tools.vocabulary import CATEGORIES, JOINTS, SIGNAL_LABELS, VIEWS
+
 Mode = Literal["reps", "hold"]
+CATALOG_PATH = Path(__file__).with_name("exercises.toml")
+ORIENTATIONS = ("horizontal", "upright", "any")
+
+
+class CatalogError(ValueError):
+    """The exercise catalog has a broken entry; the message names it."""
 
 
 @dataclass(frozen=True)
@@ -23,7 +35,7 @@ class AnalysisProfile:
         signal: Name of the primary signal in tools.signals.SIGNALS, e.g. "knee_angle".
         direction: For reps, "down" if the signal falls during the working phase, else "up".
         rest_threshold: Rest-zone boundary (signal beyond it = resting), in the signal's unit
-            (degrees for angles; see tools.signals.UNITS).
+            (degrees for angles; see tools.vocabulary.SIGNAL_UNITS).
         work_threshold: Working-zone boundary (signal beyond it = mid-rep).
         target: The depth/extent the working phase should reach (for "down" at most, for "up"
             at least), or for holds the ideal average value.
@@ -31,11 +43,18 @@ class AnalysisProfile:
         min_rep_s: Shortest plausible rep, seconds.
         label: Human label of the primary signal, e.g. "Knee Angle".
         hold_threshold: For holds, the signal value at or above which the position counts as
-            held, degrees.
+            held.
+        hold_max: For holds, the value above which it no longer counts (None: no upper bound).
+        orientation: For holds, the torso orientation the position needs: "horizontal"
+            (planks), "upright" (wall sit, hang) or "any".
         rep_measures: (key, signal) pairs reported per rep, e.g. ("kneeAngleBottom",
             "knee_angle"). The primary signal's entry is the rep's extreme value; other signals
             are read at the primary signal's extreme frame.
         rules: Names of fault rules in tools.faults.RULES applied to this exercise.
+        views: Camera views the exercise can be judged from.
+        joints: Joints (tools.vocabulary.JOINTS) that define the exercise.
+        eccentric_first: Whether a rep starts with its lowering (eccentric) phase; None means
+            "when direction is down".
     """
 
     mode: Mode
@@ -48,8 +67,13 @@ class AnalysisProfile:
     min_rep_s: float = 0.5
     label: str = ""
     hold_threshold: float = 140.0
+    hold_max: float | None = None
+    orientation: str = "any"
     rep_measures: tuple[tuple[str, str], ...] = ()
     rules: tuple[str, ...] = ()
+    views: tuple[str, ...] = VIEWS
+    joints: tuple[str, ...] = ()
+    eccentric_first: bool | None = None
 
     @property
     def low(self) -> float:
@@ -60,6 +84,11 @@ class AnalysisProfile:
     def high(self) -> float:
         """Upper hysteresis threshold for tools.reps.count_reps."""
         return max(self.rest_threshold, self.work_threshold)
+
+    @property
+    def starts_eccentric(self) -> bool:
+        """Whether the first half of a rep is the eccentric (lowering) phase."""
+        return self.direction == "down" if self.eccentric_first is None else self.eccentric_first
 
     def to_dict(self) -> dict:
         """Returns the profile with camelCase keys."""
@@ -74,8 +103,13 @@ class AnalysisProfile:
             "minRepS": self.min_rep_s,
             "label": self.label,
             "holdThreshold": self.hold_threshold,
+            "holdMax": self.hold_max,
+            "orientation": self.orientation,
             "repMeasures": [list(pair) for pair in self.rep_measures],
             "rules": list(self.rules),
+            "views": list(self.views),
+            "joints": list(self.joints),
+            "eccentricFirst": self.starts_eccentric,
         }
 
 
@@ -86,8 +120,8 @@ class Exercise:
     Attributes:
         id: Stable slug, e.g. "push_up".
         name: Display name, e.g. "Push-up".
-        category: "Lower Body", "Upper Body", "Core", ...
-        emoji: Icon shown in the UI.
+        category: "Upper Body", "Lower Body", "Core" or "Other".
+        emoji: Icon shown in the UI (the catalog's "icon").
         popular: Whether the UI lists it among popular exercises.
         description: One-sentence description.
         aliases: Other names users type ("pushup", "press up", ...).
@@ -117,136 +151,131 @@ class Exercise:
         }
 
 
-# Thresholds are knee/hip/elbow angles in degrees from 3D world landmarks (180 = straight).
-EXERCISE_DATA: list[dict] = [
-    {
-        "id": "squat",
-        "name": "Squat",
-        "category": "Lower Body",
-        "emoji": "🏋️",
-        "popular": True,
-        "description": "Bend hips and knees to lower the body, then stand back up.",
-        "aliases": ("air squat", "bodyweight squat", "back squat", "front squat", "goblet squat"),
-        "profile": {
-            "mode": "reps",
-            "signal": "knee_angle",
-            # Standing reads 155-175 deg, a half squat ~120-130, parallel ~70-90.
-            "rest_threshold": 145.0,
-            "work_threshold": 125.0,
-            "target": 90.0,
-            "label": "Knee Angle",
-            "rep_measures": (("kneeAngleBottom", "knee_angle"), ("hipAngleBottom", "hip_angle")),
-            "rules": ("shallow_depth",),
-        },
-    },
-    {
-        "id": "push_up",
-        "name": "Push-up",
-        "category": "Upper Body",
-        "emoji": "💪",
-        "popular": True,
-        "description": "From a plank on the hands, lower the chest to the floor and push back up.",
-        "aliases": ("press up", "pressup"),
-        "profile": {
-            "mode": "reps",
-            "signal": "elbow_angle",
-            "rest_threshold": 145.0,
-            "work_threshold": 115.0,
-            "target": 90.0,
-            "min_rep_s": 0.4,
-            "label": "Elbow Angle",
-            "rep_measures": (("elbowAngleBottom", "elbow_angle"), ("bodyLineBottom", "body_line")),
-        },
-    },
-    {
-        "id": "deadlift",
-        "name": "Deadlift",
-        "category": "Lower Body",
-        "emoji": "⚡",
-        "popular": True,
-        "description": "Hinge at the hips to lift a weight from the floor to standing lockout.",
-        "aliases": ("conventional deadlift", "barbell deadlift", "romanian deadlift", "rdl"),
-        "profile": {
-            # Each rep starts and ends with the bar on the floor (closed hip, the rest zone)
-            # and peaks at lockout (open hip), so the hip angle goes "up".
-            "mode": "reps",
-            "signal": "hip_angle",
-            "direction": "up",
-            "rest_threshold": 115.0,
-            "work_threshold": 150.0,
-            "target": 165.0,
-            "min_rep_s": 0.8,
-            "label": "Hip Angle",
-            "rep_measures": (("hipAngleTop", "hip_angle"), ("kneeAngleTop", "knee_angle")),
-        },
-    },
-    {
-        "id": "plank",
-        "name": "Plank",
-        "category": "Core",
-        "emoji": "🧘",
-        "popular": True,
-        "description": "Hold a straight body line on the forearms or hands.",
-        "aliases": ("forearm plank", "front plank", "elbow plank"),
-        "profile": {
-            "mode": "hold",
-            "signal": "body_line",
-            "target": 170.0,
-            "tolerance": 10.0,
-            "hold_threshold": 140.0,
-            "label": "Body Line",
-        },
-    },
-    {
-        "id": "lunge",
-        "name": "Lunge",
-        "category": "Lower Body",
-        "emoji": "🦵",
-        "popular": True,
-        "description": "Step one leg forward or back and lower until both knees bend to about 90°.",
-        "aliases": ("reverse lunge", "forward lunge", "walking lunge", "split squat"),
-        "profile": {
-            "mode": "reps",
-            "signal": "front_knee_angle",
-            "rest_threshold": 145.0,
-            "work_threshold": 120.0,
-            "target": 100.0,
-            "label": "Front Knee Angle",
-            "rep_measures": (("frontKneeAngleBottom", "front_knee_angle"),),
-        },
-    },
-    {
-        "id": "pull_up",
-        "name": "Pull-up",
-        "category": "Upper Body",
-        "emoji": "🔝",
-        "popular": True,
-        "description": "Hang from a bar and pull the chin above it, then lower under control.",
-        "aliases": ("pullup", "chin up", "chinup", "chin-up"),
-        "profile": {
-            # Shoulder height towards the hands (% of arm length) rises as the body goes up.
-            "mode": "reps",
-            "signal": "pull_height",
-            "direction": "up",
-            "rest_threshold": 25.0,
-            "work_threshold": 50.0,
-            "target": 90.0,
-            "tolerance": 10.0,
-            "label": "Pull Height",
-            "rep_measures": (("pullHeightTop", "pull_height"),),
-        },
-    },
-]
+_PROFILE_FIELDS = {f.name for f in dataclasses.fields(AnalysisProfile)}
+_ENTRY_KEYS = {"id", "name", "category", "icon", "popular", "description", "aliases"}
+_ENTRY_KEYS |= {"profile", "rules", "overrides"}
+_SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-def _build(entry: dict) -> Exercise:
-    data = dict(entry)
-    data["profile"] = AnalysisProfile(**data["profile"])
-    data["aliases"] = tuple(data.get("aliases", ()))
-    return Exercise(**data)
+def _check_profile(p: AnalysisProfile, fail) -> None:
+    if p.mode not in ("reps", "hold"):
+        fail(f"mode must be 'reps' or 'hold', not {p.mode!r}")
+    if p.signal not in SIGNAL_LABELS:
+        fail(f"unknown signal {p.signal!r}")
+    if p.direction not in ("down", "up"):
+        fail(f"direction must be 'down' or 'up', not {p.direction!r}")
+    bad_views = set(p.views) - set(VIEWS)
+    if not p.views or bad_views:
+        fail(f"views must be a non-empty subset of {VIEWS}, got {list(p.views)}")
+    bad_joints = set(p.joints) - set(JOINTS)
+    if not p.joints or bad_joints:
+        fail(f"joints must name joints in {sorted(JOINTS)}, got {list(p.joints)}")
+    if p.tolerance < 0 or p.min_rep_s <= 0:
+        fail("tolerance must be >= 0 and min_rep_s > 0")
+    for pair in p.rep_measures:
+        if len(pair) != 2 or pair[1] not in SIGNAL_LABELS:
+            fail(f"rep_measures entry {list(pair)} must be [key, known signal]")
+    if p.mode == "reps":
+        down = p.direction == "down"
+        rest, work = p.rest_threshold, p.work_threshold
+        if (down and not rest > work) or (not down and not rest < work):
+            fail(
+                f"direction {p.direction!r} needs rest_threshold {'>' if down else '<'} "
+                f"work_threshold (got {rest:g} and {work:g})"
+            )
+        if (down and p.target > work) or (not down and p.target < work):
+            fail(f"target {p.target:g} must lie beyond work_threshold {work:g}")
+        if not p.rep_measures or p.rep_measures[0][1] != p.signal:
+            fail("the first rep_measures entry must be the primary signal")
+    else:
+        if p.hold_max is not None and p.hold_max <= p.hold_threshold:
+            fail("hold_max must be greater than hold_threshold")
+        if p.orientation not in ORIENTATIONS:
+            fail(f"orientation must be one of {ORIENTATIONS}, not {p.orientation!r}")
 
 
-EXERCISES: list[Exercise] = [_build(e) for e in EXERCISE_DATA]
+def _build(entry: dict, templates: dict, position: int) -> Exercise:
+    label = entry.get("id") or entry.get("name") or f"#{position}"
+
+    def fail(problem: str):
+        raise CatalogError(f"exercise catalog entry {label!r}: {problem}")
+
+    unknown = set(entry) - _ENTRY_KEYS
+    if unknown:
+        fail(f"unknown keys {sorted(unknown)}")
+    for key in ("id", "name", "category", "icon", "description", "profile"):
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            fail(f"{key!r} must be a non-empty string")
+    if not _SLUG.match(entry["id"]):
+        fail("id must be a lower-case slug (letters, digits, underscores)")
+    if entry["category"] not in CATEGORIES:
+        fail(f"category must be one of {CATEGORIES}, not {entry['category']!r}")
+    if not isinstance(entry.get("popular"), bool):
+        fail("'popular' must be true or false")
+    aliases = entry.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
+        fail("'aliases' must be a list of names")
+    template = templates.get(entry["profile"])
+    if template is None:
+        fail(f"unknown profile template {entry['profile']!r}")
+    overrides = entry.get("overrides", {})
+    data = {**template, **overrides, "rules": entry.get("rules", [])}
+    unknown = set(data) - _PROFILE_FIELDS
+    if unknown:
+        fail(f"unknown profile fields {sorted(unknown)}")
+    data.setdefault("label", SIGNAL_LABELS.get(data.get("signal"), ""))
+    for key in ("rep_measures",):
+        data[key] = tuple(tuple(pair) for pair in data.get(key, ()))
+    for key in ("rules", "views", "joints"):
+        if key in data:
+            data[key] = tuple(data[key])
+    try:
+        profile = AnalysisProfile(**data)
+    except TypeError as exc:
+        fail(f"bad profile: {exc}")
+    _check_profile(profile, fail)
+    return Exercise(
+        id=entry["id"],
+        name=entry["name"],
+        category=entry["category"],
+        emoji=entry["icon"],
+        popular=entry["popular"],
+        description=entry["description"],
+        profile=profile,
+        aliases=tuple(aliases),
+    )
+
+
+def load_catalog(path: str | Path = CATALOG_PATH) -> list[Exercise]:
+    """Loads and validates a catalog file.
+
+    Args:
+        path: A TOML file with [profiles.*] templates and [[exercise]] entries.
+
+    Returns:
+        The exercises in file order.
+
+    Raises:
+        CatalogError: An entry is broken, or two entries share an id, name or alias; the
+            message names the entry.
+    """
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogError(f"exercise catalog {Path(path).name} cannot be read: {exc}") from exc
+    templates = raw.get("profiles", {})
+    exercises = [_build(e, templates, i) for i, e in enumerate(raw.get("exercise", []), 1)]
+    owner: dict[str, str] = {}
+    for exercise in exercises:
+        keys = {normalize_name(n) for n in (exercise.id, exercise.name, *exercise.aliases)}
+        for key in keys:
+            if key in owner:
+                raise CatalogError(
+                    f"exercise catalog entry {exercise.id!r}: name or alias {key!r} "
+                    f"already belongs to {owner[key]!r}"
+                )
+            owner[key] = exercise.id
+    return exercises
 
 
 def normalize_name(name: str) -> str:
@@ -258,15 +287,13 @@ def normalize_name(name: str) -> str:
     return key
 
 
-def _index() -> dict[str, Exercise]:
-    index: dict[str, Exercise] = {}
-    for exercise in EXERCISES:
-        for name in (exercise.id, exercise.name, *exercise.aliases):
-            index.setdefault(normalize_name(name), exercise)
-    return index
+EXERCISES: list[Exercise] = load_catalog()
 
-
-_BY_KEY = _index()
+_BY_KEY = {
+    normalize_name(name): exercise
+    for exercise in EXERCISES
+    for name in (exercise.id, exercise.name, *exercise.aliases)
+}
 
 
 def resolve_exercise(name: str | None) -> Exercise | None:

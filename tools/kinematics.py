@@ -14,21 +14,13 @@ import numpy as np
 
 from tools.landmarks import LANDMARK
 from tools.pose import PoseTrack
+from tools.vocabulary import JOINTS
+
+__all__ = ["JOINTS", "angle_deg", "joint_angle", "bilateral_angle", "torso_lean_deg"]
 
 Side = Literal["left", "right"]
 
 DEFAULT_MIN_VISIBILITY = 0.5
-
-# Each joint angle is measured at the middle landmark of the triple.
-JOINTS: dict[str, tuple[str, str, str]] = {
-    "knee": ("hip", "knee", "ankle"),
-    "hip": ("shoulder", "hip", "knee"),
-    "elbow": ("shoulder", "elbow", "wrist"),
-    "shoulder": ("hip", "shoulder", "elbow"),
-    "ankle": ("knee", "ankle", "foot_index"),
-    # Straightness of the body in a plank or push-up (180 = straight line).
-    "body_line": ("shoulder", "hip", "ankle"),
-}
 
 
 def angle_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:

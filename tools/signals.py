@@ -11,15 +11,18 @@ import numpy as np
 from tools.kinematics import (
     DEFAULT_MIN_VISIBILITY,
     JOINTS,
+    angle_deg,
     bilateral_angle,
     frames,
     interpolate_gaps,
     joint_angle,
     smooth,
+    torso_lean_deg,
     visibility,
 )
 from tools.landmarks import LANDMARK
 from tools.pose import PoseTrack
+from tools.vocabulary import SIGNAL_JOINT, SIGNAL_LABELS, SIGNAL_UNITS
 
 # NaN runs up to this long are bridged: MediaPipe drops the odd frame mid-movement.
 MAX_GAP_S = 0.5
@@ -64,12 +67,40 @@ def _elbow_flexion(track: PoseTrack) -> tuple[np.ndarray, list[str]]:
     return 180.0 - angle, sides
 
 
-def _front_knee(track: PoseTrack) -> tuple[np.ndarray, list[str]]:
-    # In a lunge the front knee is the more bent one, and which leg leads can change per rep.
-    both = np.stack([joint_angle(track, "knee", s) for s in ("left", "right")])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # All-NaN frames stay NaN.
-        return np.nanmin(both, axis=0), ["left", "right"]
+def _extreme(joint: str, pick) -> Callable[[PoseTrack], tuple[np.ndarray, list[str]]]:
+    """The more (nanmin) or less (nanmax) bent of the two sides' joint angles per frame."""
+
+    def fn(track: PoseTrack) -> tuple[np.ndarray, list[str]]:
+        both = np.stack([joint_angle(track, joint, s) for s in ("left", "right")])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # All-NaN frames stay NaN.
+            return pick(both, axis=0), ["left", "right"]
+
+    return fn
+
+
+# In a lunge the front knee is the more bent one, and which leg leads can change per rep.
+_front_knee = _extreme("knee", np.nanmin)
+
+
+def _torso_lean(track: PoseTrack) -> tuple[np.ndarray, list[str]]:
+    """Torso angle from vertical, degrees (0 upright, 90 horizontal), facing-independent."""
+    return torso_lean_deg(track), ["left", "right"]
+
+
+def _leg_spread(track: PoseTrack) -> tuple[np.ndarray, list[str]]:
+    """Angle between the two legs (hip midpoint to each ankle), degrees; 0 = feet together.
+
+    World coordinates make it independent of how far the person stands from the camera.
+    """
+    names = ["left_hip", "right_hip", "left_ankle", "right_ankle"]
+    lh, rh, la, ra = (track.world[:, LANDMARK[n], :3].astype(np.float64) for n in names)
+    hip = (lh + rh) / 2
+    spread = angle_deg(la, hip, ra)
+    return np.where(visibility(track, names) >= DEFAULT_MIN_VISIBILITY, spread, np.nan), [
+        "left",
+        "right",
+    ]
 
 
 def _pull_height(track: PoseTrack) -> tuple[np.ndarray, list[str]]:
@@ -95,28 +126,8 @@ def _pull_height(track: PoseTrack) -> tuple[np.ndarray, list[str]]:
         return np.nanmean(np.stack(per_side), axis=0), ["left", "right"]
 
 
-_JOINT_OF = {
-    "knee_angle": "knee",
-    "hip_angle": "hip",
-    "elbow_angle": "elbow",
-    "elbow_flexion": "elbow",
-    "front_knee_angle": "knee",
-    "body_line": "body_line",
-    "pull_height": "elbow",
-}
-
-LABELS = {
-    "knee_angle": "Knee Angle",
-    "hip_angle": "Hip Angle",
-    "elbow_angle": "Elbow Angle",
-    "elbow_flexion": "Elbow Flexion",
-    "front_knee_angle": "Front Knee Angle",
-    "body_line": "Body Line",
-    "pull_height": "Pull Height",
-}
-
-# Display unit per signal (angles unless stated).
-UNITS = {"pull_height": "%"}
+LABELS = SIGNAL_LABELS
+UNITS = SIGNAL_UNITS
 
 SIGNALS: dict[str, Callable[[PoseTrack], tuple[np.ndarray, list[str]]]] = {
     "knee_angle": _bilateral("knee"),
@@ -124,8 +135,25 @@ SIGNALS: dict[str, Callable[[PoseTrack], tuple[np.ndarray, list[str]]]] = {
     "elbow_angle": _bilateral("elbow"),
     "elbow_flexion": _elbow_flexion,
     "front_knee_angle": _front_knee,
+    "back_knee_angle": _extreme("knee", np.nanmax),
     "body_line": _bilateral("body_line"),
     "pull_height": _pull_height,
+    "shoulder_angle": _bilateral("shoulder"),
+    "ankle_angle": _bilateral("ankle"),
+    "torso_lean": _torso_lean,
+    "min_hip_angle": _extreme("hip", np.nanmin),
+    "max_hip_angle": _extreme("hip", np.nanmax),
+    "leg_spread": _leg_spread,
+}
+
+# Signals that are one joint's angle on each side: they have a left/right comparison.
+BILATERAL = {
+    "knee_angle": "knee",
+    "hip_angle": "hip",
+    "elbow_angle": "elbow",
+    "shoulder_angle": "shoulder",
+    "ankle_angle": "ankle",
+    "body_line": "body_line",
 }
 
 
@@ -143,7 +171,7 @@ def compute_signal(track: PoseTrack, name: str) -> Signal:
         KeyError: Unknown signal name.
     """
     raw, sides = SIGNALS[name](track)
-    parts = JOINTS[_JOINT_OF[name]]
+    parts = JOINTS[SIGNAL_JOINT[name]]
     landmarks = [f"{side}_{part}" for side in sides for part in parts]
     return Signal(
         name=name,
@@ -152,3 +180,11 @@ def compute_signal(track: PoseTrack, name: str) -> Signal:
         landmarks=landmarks,
         sides=sides,
     )
+
+
+def side_series(track: PoseTrack, name: str) -> dict[str, np.ndarray] | None:
+    """Each side's conditioned angle for a BILATERAL signal (None for other signals)."""
+    joint = BILATERAL.get(name)
+    if joint is None:
+        return None
+    return {s: condition(joint_angle(track, joint, s), track.fps) for s in ("left", "right")}

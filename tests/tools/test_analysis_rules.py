@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from tests.tools.synthetic_tracks import squat_knee_series, track_from_knee_angles
+from tests.tools.synthetic_tracks import body_track, squat_knee_series, track_from_knee_angles
 from tools.analysis import NoPersonError, analyze_track, analyze_video
 from tools.exercises import resolve_exercise
 from tools.landmarks import LANDMARK
@@ -113,11 +113,18 @@ def test_findings_are_json_with_camel_case_and_rounded_floats():
 
 
 def test_hold_exercise_measures_hold_time():
-    track = track_from_knee_angles(np.full(150, 170.0))
-    # The synthetic figure stands straight, which is all the body-line signal looks at.
-    findings = analyze_track(track, resolve_exercise("plank"))
+    plank = body_track(150, torso=90.0, thigh=-90.0, shin=-90.0, forearm=90.0)
+    findings = analyze_track(plank, resolve_exercise("plank"))
     assert findings["hold"]["durationS"] == pytest.approx(5.0, abs=0.1)
     assert findings["metrics"][0]["name"] == "Hold Time"
+    assert findings["issues"] == [] and findings["score"] == 10.0
+
+
+def test_standing_straight_is_not_a_plank():
+    # A straight body line alone is not a plank: the body must also be horizontal.
+    findings = analyze_track(track_from_knee_angles(np.full(150, 170.0)), resolve_exercise("plank"))
+    assert findings["hold"]["durationS"] == 0.0
+    assert findings["score"] is None
 
 
 def test_score_formula():
