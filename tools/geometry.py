@@ -68,6 +68,17 @@ def facing(track: PoseTrack) -> int:
     return 1
 
 
+def facing_per_frame(track: PoseTrack) -> np.ndarray:
+    """+1 / -1 per frame like facing(), from that frame's nose (or toes); NaN if neither."""
+    nose = px(track, "nose")[:, 0] - midpoint(track, "shoulder")[:, 0]
+    shoulder = per_best_side(track, ("shoulder",), lambda s: px(track, f"{s}_shoulder")[:, 0])
+    nose = np.where(np.isnan(nose), px(track, "nose")[:, 0] - shoulder, nose)
+    toes = nanmean(
+        np.stack([px(track, f"{s}_foot_index")[:, 0] - px(track, f"{s}_heel")[:, 0] for s in SIDES])
+    )
+    return np.sign(np.where(np.isnan(nose), toes, nose))
+
+
 def signed_deviation(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     """How far b bends away from the straight line a-c, in degrees; + when b is above it.
 
@@ -149,11 +160,12 @@ def foot_pitch(track: PoseTrack, side: str) -> np.ndarray:
 def knee_past_toe(track: PoseTrack, side: str) -> np.ndarray:
     """How far the knee is ahead of the toes, in shin lengths (negative: behind the toes).
 
-    "Ahead" follows that foot's own heel-to-toe direction, so it works facing either way.
+    "Ahead" is the way the person faces in that frame (facing_per_frame), so it works facing
+    either way; the nose is steadier for this than the small heel-to-toe vector.
     """
     knee, ankle = px(track, f"{side}_knee"), px(track, f"{side}_ankle")
-    heel, toe = px(track, f"{side}_heel"), px(track, f"{side}_foot_index")
-    forward = np.sign(toe[:, 0] - heel[:, 0])
+    toe = px(track, f"{side}_foot_index")
+    forward = facing_per_frame(track)
     shin = np.linalg.norm(knee - ankle, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(shin > 1.0, (knee[:, 0] - toe[:, 0]) * forward / shin, np.nan)

@@ -81,7 +81,12 @@ def pick_keyframes(ctx: RuleContext, primary: Signal, findings: dict) -> list[di
         reps = issue.get("reps") or []
         angle = issue.get("angle")
         measured = next(iter((issue.get("measured") or {}).values()), None)
-        quoted = f"{angle:.0f}°" if angle is not None else f"{measured}"
+        if angle is not None:
+            quoted = f"{angle:.0f}°"
+        elif isinstance(measured, float) and abs(measured) < 10:
+            quoted = f"{measured:.0%}" if abs(measured) <= 2 else f"{measured:g}"
+        else:
+            quoted = f"{measured}"
         out.append(
             {
                 "kind": "fault",

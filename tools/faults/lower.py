@@ -9,7 +9,14 @@ import numpy as np
 
 from tools.faults.base import RuleContext, issue, rule, severity_for, worst
 from tools.faults.windows import bottom_window
-from tools.geometry import foot_pitch, knee_past_toe, per_best_side, width_ratio
+from tools.geometry import (
+    facing_per_frame,
+    foot_pitch,
+    knee_past_toe,
+    per_best_side,
+    px,
+    width_ratio,
+)
 from tools.kinematics import joint_angle
 
 # Knees closer together than this share of the ankles' distance at the bottom = valgus.
@@ -173,9 +180,17 @@ def squat_asymmetry(ctx: RuleContext) -> list[dict]:
 
 
 def front_leg(track) -> np.ndarray:
-    """Per frame, 0 if the left knee is the more bent (front) one, else 1."""
+    """Per frame, 0 if the left leg is in front, else 1.
+
+    The front foot is the one further ahead in the facing direction (at the bottom of a
+    reverse lunge the back knee can be the more bent one); without a facing, the more bent knee.
+    """
+    ahead = facing_per_frame(track) * (
+        px(track, "left_ankle")[:, 0] - px(track, "right_ankle")[:, 0]
+    )
     left, right = joint_angle(track, "knee", "left"), joint_angle(track, "knee", "right")
-    return np.where(np.nan_to_num(left, nan=999) <= np.nan_to_num(right, nan=999), 0, 1)
+    bent = np.where(np.nan_to_num(left, nan=999) <= np.nan_to_num(right, nan=999), 0, 1)
+    return np.where(np.isnan(ahead), bent, np.where(ahead >= 0, 0, 1))
 
 
 def knee_over_toe_amount(track) -> np.ndarray:
