@@ -20,7 +20,7 @@ from api.jobs import LocalJobQueue
 from api.middleware import RequestContextMiddleware
 from api.openapi import docs, docs_init, generate, openapi_json, swagger_assets_dir
 from api.ratelimit import RateLimitMiddleware
-from api.routes import admin, analysis, auth, exercises, files, health, progress, user, ws
+from api.routes import admin, analysis, auth, chat, exercises, files, health, progress, user, ws
 from api.storage import Storage
 from api.workers import WorkerPool
 
@@ -38,6 +38,8 @@ v1 = [
     Route("/analysis/sessions/{session_id}", analysis.get_session, methods=["GET"]),
     Route("/analysis/sessions/{session_id}", analysis.delete_session, methods=["DELETE"]),
     Route("/analysis/sessions/{session_id}/results", analysis.get_results, methods=["GET"]),
+    Route("/analysis/sessions/{session_id}/chat", chat.ask, methods=["POST"]),
+    Route("/analysis/sessions/{session_id}/chat", chat.conversation, methods=["GET"]),
     Route("/progress/summary", progress.summary, methods=["GET"]),
     Route("/progress/exercises", progress.exercises, methods=["GET"]),
     Route("/user/profile", user.get_profile, methods=["GET"]),
@@ -50,6 +52,7 @@ v1 = [
     Route("/files/{key:path}", files.download, methods=["GET"]),
     Route("/health", health.health, methods=["GET"]),
     WebSocketRoute("/ws/analysis/{session_id}", ws.analysis_events),
+    WebSocketRoute("/ws/analysis/{session_id}/chat", chat.chat_socket),
 ]
 
 routes = [
@@ -57,6 +60,7 @@ routes = [
     Route("/health", health.health, methods=["GET"]),
     # The spec's WebSocket URL has no version prefix; /v1/ws/... above serves the same.
     WebSocketRoute("/ws/analysis/{session_id}", ws.analysis_events),
+    WebSocketRoute("/ws/analysis/{session_id}/chat", chat.chat_socket),
     # The contract and its browser (Swagger UI's files come from a wheel: no CDN).
     Route("/openapi.json", openapi_json, methods=["GET"], include_in_schema=False),
     Route("/docs", docs, methods=["GET"], include_in_schema=False),

@@ -7,8 +7,10 @@ api.results.save_report exactly as a finished job does.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import datetime as dt
+import json
 import uuid
 
 import httpx
@@ -115,3 +117,52 @@ async def stored_analysis(
     if status == "completed":
         await save_report(sid, report_from(findings))
     return str(sid)
+
+
+class AsgiWebSocket:
+    """A WebSocket client that drives the ASGI app in the test's own event loop.
+
+    (Starlette's TestClient runs the app on another loop, which a PostgreSQL pool made on
+    this loop cannot serve.)
+    """
+
+    def __init__(self, app, path: str):
+        path, _, query = path.partition("?")
+        self.scope = {
+            "type": "websocket",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": query.encode(),
+            "headers": [],
+            "scheme": "ws",
+            "server": ("biome.test", 80),
+            "client": ("127.0.0.1", 1234),
+            "subprotocols": [],
+            "app": app,
+        }
+        self.app = app
+        self.inbox: asyncio.Queue = asyncio.Queue()
+        self.outbox: asyncio.Queue = asyncio.Queue()
+        self.task: asyncio.Task | None = None
+
+    async def __aenter__(self):
+        await self.inbox.put({"type": "websocket.connect"})
+        self.task = asyncio.create_task(self.app(self.scope, self.inbox.get, self.outbox.put))
+        accepted = await asyncio.wait_for(self.outbox.get(), 10)
+        assert accepted["type"] == "websocket.accept", accepted
+        return self
+
+    async def send_json(self, data) -> None:
+        await self.inbox.put({"type": "websocket.receive", "text": json.dumps(data)})
+
+    async def receive(self) -> dict:
+        return await asyncio.wait_for(self.outbox.get(), 30)
+
+    async def receive_json(self):
+        message = await self.receive()
+        assert message["type"] == "websocket.send", message
+        return json.loads(message["text"])
+
+    async def __aexit__(self, *exc):
+        await self.inbox.put({"type": "websocket.disconnect", "code": 1000})
+        await asyncio.wait_for(self.task, 10)

@@ -1,0 +1,212 @@
+"""Follow-up chat about one analysis: POST a message, GET the conversation, or a WebSocket.
+
+Only the owner of a completed analysis may chat about it; anyone else gets 404
+SESSION_NOT_FOUND, exactly as for a session that does not exist. The agent behind it is
+agents/chat (tools over the person's data); conversations persist (api/chat).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import uuid
+
+from starlette.requests import Request
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from api.auth import current_user
+from api.chat.service import MAX_MESSAGE_CHARS, chat_service
+from api.errors import ApiError, ok
+from api.openapi import json_body, operation
+from api.routes.analysis import owned_session
+from api.schemas import DATE_TIME, UUID, array, envelope, obj, string
+from api.tables import AnalysisSession
+
+logger = logging.getLogger(__name__)
+
+SESSION = {"session_id": "session"}
+CLOSE_AUTH = 4401
+CLOSE_NOT_FOUND = 4404
+
+MESSAGE = obj(
+    {
+        "id": string(),
+        "role": string(enum=["user", "coach"]),
+        "text": string(),
+        "createdAt": DATE_TIME,
+        "tools": array(obj({"name": string(), "args": obj({}, open_=True)})),
+        "model": string(),
+        "notice": string(),
+    },
+    required=["id", "role", "text", "createdAt"],
+)
+ASK_BODY = json_body(
+    obj({"message": string(minLength=1, maxLength=MAX_MESSAGE_CHARS)}, required=["message"])
+)
+
+
+def _message_text(payload: object) -> str:
+    text = payload.get("message") if isinstance(payload, dict) else None
+    if not isinstance(text, str) or not text.strip():
+        raise ApiError("VALIDATION_ERROR", "message is required", {"field": "message"})
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise ApiError(
+            "VALIDATION_ERROR",
+            f"message is longer than {MAX_MESSAGE_CHARS} characters",
+            {"field": "message"},
+        )
+    return text.strip()
+
+
+def _require_completed(session: dict) -> None:
+    if session["status"] != "completed":
+        raise ApiError(
+            "RESULTS_NOT_READY",
+            f"The analysis is {session['status']}; the coach can talk about it once it completes",
+            {"sessionId": str(session["id"]), "status": session["status"]},
+        )
+
+
+async def _ask(state, user: dict, session: dict, text: str, on_event=None) -> dict:
+    try:
+        return await chat_service(state).ask(
+            str(user["id"]), str(session["id"]), session["exercise_name"], text, on_event
+        )
+    except ApiError:
+        raise
+    except Exception as exc:
+        logger.exception("chat turn failed")
+        raise ApiError("PROCESSING_ERROR", "The coach could not answer; try again") from exc
+
+
+@operation(
+    summary="Ask the coach a follow-up question about a completed analysis",
+    tag="Chat",
+    owns=SESSION,
+    body=ASK_BODY,
+    description=(
+        "The coach answers from the caller's data (this result, its reps, metrics, faults, "
+        "score breakdown, the exercise, and earlier analyses of the same exercise), with "
+        "Gemini when a key is set and the offline coach otherwise. The reply lists the tools "
+        "it used. 409 RESULTS_NOT_READY until the analysis has completed."
+    ),
+    responses={
+        200: (
+            "The coach's reply and the stored question",
+            envelope(obj({"sessionId": UUID, "message": MESSAGE, "reply": MESSAGE})),
+        )
+    },
+    errors={409: "The analysis has not completed (RESULTS_NOT_READY)"},
+)
+async def ask(request: Request):
+    user = await current_user(request)
+    session = await owned_session(request, user)
+    try:
+        payload = await request.json()
+    except ValueError as exc:
+        raise ApiError("VALIDATION_ERROR", "The body must be JSON", {"field": "message"}) from exc
+    text = _message_text(payload)
+    _require_completed(session)
+    reply = await _ask(request.app.state, user, session, text)
+    messages = await chat_service(request.app.state).conversation(
+        str(user["id"]), str(session["id"])
+    )
+    question = next(
+        (m for m in reversed(messages) if m["role"] == "user"),
+        {"role": "user", "text": text},
+    )
+    return ok({"sessionId": str(session["id"]), "message": question, "reply": reply})
+
+
+@operation(
+    summary="The conversation about one analysis, oldest message first",
+    tag="Chat",
+    owns=SESSION,
+    responses={
+        200: (
+            "The messages so far (empty before the first question)",
+            envelope(obj({"sessionId": UUID, "messages": array(MESSAGE)})),
+        )
+    },
+)
+async def conversation(request: Request):
+    user = await current_user(request)
+    session = await owned_session(request, user)
+    messages = await chat_service(request.app.state).conversation(
+        str(user["id"]), str(session["id"])
+    )
+    return ok({"sessionId": str(session["id"]), "messages": messages})
+
+
+@operation(
+    summary="Chat with the coach, streamed: tool calls as they happen, then the reply",
+    tag="Chat",
+    owns=SESSION,
+    description=(
+        "WebSocket. Token as `Authorization: Bearer` or `?token=`. Send "
+        '`{"message": "..."}`; the server sends `chat_tool` {name, args} and '
+        "`chat_tool_result` {name, status} as the coach consults the data, then `chat_reply` "
+        "(a message). A bad message gets an `error` event and the socket stays open. A bad "
+        "token closes with 4401, a session that is not the caller's with 4404."
+    ),
+)
+async def chat_socket(websocket: WebSocket):
+    await websocket.accept()
+    raw_id = websocket.path_params["session_id"]
+
+    async def error(code: str, message: str, close: int | None = None) -> None:
+        await websocket.send_json(
+            {"type": "error", "data": {"sessionId": raw_id, "error": message, "code": code}}
+        )
+        if close:
+            await websocket.close(code=close)
+
+    try:
+        user = await current_user(websocket)
+    except ApiError as exc:
+        await error(exc.code, exc.message, CLOSE_AUTH)
+        return
+    try:
+        sid = uuid.UUID(raw_id)
+    except ValueError:
+        sid = None
+    session = (
+        await AnalysisSession.select()
+        .where((AnalysisSession.id == sid) & (AnalysisSession.user_id == user["id"]))
+        .first()
+        if sid
+        else None
+    )
+    if session is None:
+        await error("SESSION_NOT_FOUND", "Analysis session not found", CLOSE_NOT_FOUND)
+        return
+
+    async def send(event: dict) -> None:
+        await websocket.send_json(event)
+
+    with contextlib.suppress(WebSocketDisconnect):
+        while True:
+            payload = await _receive_json(websocket)
+            if payload is None:
+                return
+            try:
+                text = _message_text(payload)
+                # Re-read: the analysis may have completed since the socket opened.
+                fresh = await AnalysisSession.select().where(AnalysisSession.id == sid).first()
+                _require_completed(fresh or session)
+                await _ask(websocket.app.state, user, fresh or session, text, send)
+            except ApiError as exc:
+                await error(exc.code, exc.message)
+
+
+async def _receive_json(websocket: WebSocket) -> object | None:
+    """The next JSON message, or None when the client left. Non-JSON gets {}."""
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        return None
+    raw = message.get("text") or (message.get("bytes") or b"").decode("utf-8", "replace")
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return {}
