@@ -75,7 +75,8 @@ SEGMENTS = {
     "upper_arm": 0.3,
     "forearm": 0.27,
 }
-HALF_WIDTH = {"shoulder": 0.18, "hip": 0.1, "ear": 0.07}
+# Shoulders as wide as the hips keep 3D hip and shoulder angles equal to the planar ones.
+HALF_WIDTH = {"shoulder": 0.1, "hip": 0.1, "ear": 0.07}
 PIXELS_PER_METRE = 300.0
 
 
