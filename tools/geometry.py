@@ -124,7 +124,7 @@ def head_deviation(track: PoseTrack) -> np.ndarray:
     return per_best_side(track, ("hip", "shoulder", "ear"), one)
 
 
-def signed_lean(track: PoseTrack, direction: int | None = None) -> np.ndarray:
+def signed_lean(track: PoseTrack, direction: int | np.ndarray | None = None) -> np.ndarray:
     """Torso angle from vertical in the image, degrees: + leaning forward, - leaning back.
 
     Forward is the facing direction (see facing). Hip and shoulder midpoints are used, falling

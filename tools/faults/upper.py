@@ -6,7 +6,7 @@ import numpy as np
 
 from tools.faults.base import RuleContext, issue, rule, severity_for, worst
 from tools.faults.windows import bottom_window
-from tools.geometry import px, signed_lean
+from tools.geometry import facing_per_frame, px, signed_lean
 
 # Nose this far (in % of arm length) above the hands at the top counts as chin over the bar
 # (the chin sits a little below the nose).
@@ -178,8 +178,12 @@ def upper_arm_swing(ctx: RuleContext) -> list[dict]:
 
 
 def lean_back_frames(track) -> np.ndarray:
-    """Frame-level rule: the torso leans back past vertical by more than LEAN_BACK_DEG."""
-    return np.nan_to_num(signed_lean(track), nan=0.0) < -LEAN_BACK_DEG
+    """Frame-level rule: the torso leans back past vertical by more than LEAN_BACK_DEG.
+
+    Facing is read per frame, so rows from different clips can be judged together.
+    """
+    lean = signed_lean(track, direction=facing_per_frame(track))
+    return np.nan_to_num(lean, nan=0.0) < -LEAN_BACK_DEG
 
 
 def _lean_back(ctx: RuleContext, r, cue: str) -> list[dict]:
