@@ -122,6 +122,15 @@ def _analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval(args: argparse.Namespace) -> int:
+    try:
+        from evals.run import main as run_evals
+    except ModuleNotFoundError as exc:
+        print(f"biome: {exc}; the evals need the eval group: uv sync --group eval", file=sys.stderr)
+        return 2
+    return run_evals(args.suite or None, judge=args.judge)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="biome", description="Biome, the AI form coach")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -141,6 +150,11 @@ def main(argv: list[str] | None = None) -> int:
     role.add_argument("email")
     role.add_argument("role", choices=["admin", "user"])
     role.set_defaults(run=_set_role)
+
+    evals = commands.add_parser("eval", help="run the coaching and chat evals (ADK)")
+    evals.add_argument("--suite", action="append", choices=["coach", "chat"])
+    evals.add_argument("--judge", action="store_true", help="add judge metrics (needs a key)")
+    evals.set_defaults(run=_eval)
 
     args = parser.parse_args(argv)
     return args.run(args)
