@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -30,6 +31,7 @@ from agents.chat.data import ANALYSIS_KEY
 from agents.resilient_llm import FALLBACK_METADATA_KEY, KIND_TEXT
 from api.chat.data import PiccoloCoachData
 from api.chat.session_service import PiccoloSessionService
+from api.chat.tables import ChatSession, state_key
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +92,17 @@ def messages_from_events(events: list[Event]) -> list[dict]:
     return messages
 
 
+async def link_to_analysis(user_id: str, analysis_id: str) -> None:
+    """Ties a stored conversation to its analysis row, so it is deleted with it (or its user)."""
+    try:
+        sid = uuid.UUID(analysis_id)
+    except ValueError:
+        return
+    await ChatSession.update({ChatSession.analysis_session: sid}).where(
+        ChatSession.key == state_key(APP_NAME, user_id, analysis_id)
+    )
+
+
 class ChatService:
     """Runs chat turns and reads conversations; one per app (see api/routes/chat.py)."""
 
@@ -104,6 +117,14 @@ class ChatService:
             app_name=APP_NAME, user_id=user_id, session_id=analysis_id
         )
         return messages_from_events(session.events) if session else []
+
+    async def conversations(self, user_id: str) -> list[dict]:
+        """Every conversation of a user: [{"sessionId", "messages"}] (for the GDPR export)."""
+        listed = await self.sessions.list_sessions(app_name=APP_NAME, user_id=user_id)
+        return [
+            {"sessionId": s.id, "messages": await self.conversation(user_id, s.id)}
+            for s in listed.sessions
+        ]
 
     async def ask(
         self,
@@ -134,6 +155,8 @@ class ChatService:
                     session_id=analysis_id,
                     state={ANALYSIS_KEY: analysis_id, "exercise_name": exercise_name},
                 )
+                if isinstance(self.sessions, PiccoloSessionService):
+                    await link_to_analysis(user_id, analysis_id)
             agent = build_chat_agent(self.data)  # Per turn: the model follows the environment.
             runner = Runner(app=App(name=APP_NAME, root_agent=agent), session_service=self.sessions)
             message = types.Content(role="user", parts=[types.Part(text=text)])

@@ -3,7 +3,8 @@
 They mirror ADK's own SQL session stores: app-, user- and session-scoped state, and the
 events of each session as ADK's JSON. Composite keys become one unique `key` column
 ("app/user/session" joined by KEY_SEP) because Piccolo has no composite keys; events belong to
-their session row and go with it.
+their session row and go with it, and a conversation about an analysis goes with the analysis
+(and so with its user: erasure needs nothing more).
 """
 
 from piccolo.columns import (
@@ -15,6 +16,8 @@ from piccolo.columns import (
     Varchar,
 )
 from piccolo.table import Table
+
+from api.tables import AnalysisSession
 
 KEY_SEP = "\x1f"
 
@@ -37,6 +40,10 @@ class ChatUserState(Table, tablename="chat_user_states"):
 
 class ChatSession(Table, tablename="chat_sessions"):
     key = Varchar(length=768, unique=True, null=False)
+    # The analysis a conversation is about: deleting it (or its user) deletes the conversation.
+    analysis_session = ForeignKey(
+        references=AnalysisSession, on_delete=OnDelete.cascade, null=True, default=None, index=True
+    )
     app_name = Varchar(length=255, null=False)
     user_id = Varchar(length=255, null=False, index=True)
     session_id = Varchar(length=255, null=False)

@@ -18,6 +18,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from api.auth import current_user
 from api.chat.service import MAX_MESSAGE_CHARS, chat_service
 from api.errors import ApiError, ok
+from api.gdpr import export_section
 from api.openapi import json_body, operation
 from api.routes.analysis import owned_session
 from api.schemas import DATE_TIME, UUID, array, envelope, obj, string
@@ -210,3 +211,9 @@ async def _receive_json(websocket: WebSocket) -> object | None:
         return json.loads(raw)
     except ValueError:
         return {}
+
+
+@export_section("conversations")
+async def export_conversations(request: Request, user: dict) -> list[dict]:
+    """Every conversation with the coach, by analysis session."""
+    return await chat_service(request.app.state).conversations(str(user["id"]))

@@ -172,3 +172,18 @@ async def test_websocket_streams_tool_calls_then_the_reply(client, app):
         async with AsgiWebSocket(app, f"/ws/analysis/{sid}/chat?token={token}") as ws:
             assert (await ws.receive_json())["data"]["code"] == code
             assert (await ws.receive()) == {"type": "websocket.close", "code": close, "reason": ""}
+
+
+async def test_conversation_goes_with_its_analysis(client):
+    from api.chat.tables import ChatEvent, ChatSession
+    from api.tables import AnalysisSession
+
+    user = await register(client)
+    sid = await stored_analysis(user)
+    await client.post(URL.format(sid), json={"message": "How did I do?"}, headers=auth(user))
+    row = await ChatSession.select().where(ChatSession.session_id == sid).first()
+    assert str(row["analysis_session"]) == sid
+    assert await ChatEvent.count().where(ChatEvent.session == row["id"]) >= 3
+    await AnalysisSession.delete().where(AnalysisSession.id == row["analysis_session"])
+    assert not await ChatSession.exists().where(ChatSession.session_id == sid)
+    assert await ChatEvent.count().where(ChatEvent.session == row["id"]) == 0
