@@ -34,7 +34,13 @@ def free_port() -> int:
 @pytest.fixture
 def server(tmp_path):
     port = free_port()
-    env = {**os.environ, "BIOME_DATA_DIR": str(tmp_path / "data"), "BIOME_WORKERS": "1"}
+    env = {
+        **os.environ,
+        "BIOME_DATA_DIR": str(tmp_path / "data"),
+        "BIOME_WORKERS": "1",
+        # These tests poll; the limiter has its own tests.
+        "BIOME_RATE_LIMIT": "100000",
+    }
     log = open(tmp_path / "server.log", "w+")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
@@ -102,6 +108,9 @@ async def test_squat_clip_from_upload_to_coached_result(server, squat_video):
 
         results = await http.get(f"/v1/analysis/sessions/{session_id}/results", headers=headers)
         session = await http.get(f"/v1/analysis/sessions/{session_id}", headers=headers)
+        # The video link works without the token (a <video> element cannot send one).
+        video = await http.get(results.json()["data"]["session"]["videoUrl"])
+        summary = await http.get("/v1/progress/summary", headers=headers)
 
     # Events: every one names the session; agent status and progress stream before the end.
     assert all(e["data"]["sessionId"] == session_id for e in events)
@@ -151,7 +160,12 @@ async def test_squat_clip_from_upload_to_coached_result(server, squat_video):
     }
     assert data["session"]["id"] == session_id
     assert data["session"]["exerciseName"] == "Squat"
-    assert data["session"]["videoUrl"].endswith(f"/sessions/{session_id}/original.mp4")
+    assert (
+        f"/v1/files/users/{reg.json()['data']['user']['id']}/sessions/{session_id}/"
+        in (data["session"]["videoUrl"])
+    )
+    assert video.status_code == 200
+    assert video.content == squat_video.read_bytes()
     result = data["result"]
     assert result["repCount"] == 6
     assert result["exercise"] == "Squat"
@@ -182,6 +196,12 @@ async def test_squat_clip_from_upload_to_coached_result(server, squat_video):
     assert session.json()["data"]["status"] == "completed"
     assert session.json()["data"]["progress"] == 100
     assert session.json()["data"]["startedAt"] <= session.json()["data"]["completedAt"]
+
+    # user_progress was brought up to date when the analysis completed.
+    progress = summary.json()["data"]
+    assert progress["totalAnalyses"] == 1
+    assert progress["favoriteExercise"] == "Squat"
+    assert progress["recentScores"] == [result["overallScore"]]
 
 
 async def test_late_subscriber_gets_the_outcome(server, tmp_path):
