@@ -15,6 +15,21 @@ request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "biome_request_id", default=None
 )
 
+def _stamp_request_id(factory):
+    def make(*args, **kwargs) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        # Stamped when the line is written, inside the request's context (a handler may
+        # format it later, elsewhere).
+        record.request_id = request_id.get()
+        return record
+
+    make.biome_request_id = True
+    return make
+
+
+if not getattr(logging.getLogRecordFactory(), "biome_request_id", False):
+    logging.setLogRecordFactory(_stamp_request_id(logging.getLogRecordFactory()))
+
 # LogRecord attributes that are not extra fields given by the caller.
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
