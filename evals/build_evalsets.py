@@ -168,8 +168,8 @@ async def _run_offline(state: dict, questions: tuple[str, ...]) -> list[Invocati
             tool_responses += event.get_function_responses()
             if event.is_final_response() and event.content:
                 final = event.content
-        for call in tool_uses:
-            call.id = None
+        # Reference calls carry no ids (each run makes its own); copies, not the session's.
+        tool_uses = [c.model_copy(update={"id": None}) for c in tool_uses]
         invocations.append(
             Invocation(
                 invocation_id=f"turn-{n + 1}",

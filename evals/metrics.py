@@ -38,13 +38,25 @@ THRESHOLDS = {
 }
 
 SUMMARY_MAX_CHARS = 600
-SUMMARY_MAX_SENTENCES = 4
+SUMMARY_MAX_SENTENCES = 5
 REPORT_MAX_CHARS = 2500
 REPORT_MAX_ITEMS = 8
 
 # Verbs that make a sentence an instruction ("Sit deeper ...", "Keep your chest up").
 ACTION_VERBS = frozenset(
     (
+        "bring",
+        "curl",
+        "drop",
+        "look",
+        "open",
+        "pin",
+        "raise",
+        "rotate",
+        "share",
+        "sink",
+        "spread",
+        "turn",
         "add",
         "aim",
         "avoid",
@@ -239,7 +251,7 @@ def cues_actionable(eval_metric: EvalMetric, actual, expected=None, scenario=Non
 
 
 def report_length_ok(eval_metric: EvalMetric, actual, expected=None, scenario=None):
-    """The report is within bounds: summary 1-4 sentences and <= 600 chars, prose <= 2500."""
+    """The report is within bounds: summary 1-5 sentences and <= 600 chars, prose <= 2500."""
     return _result("report_length_ok", actual, [length_ok(_report(i)) for i in actual])
 
 

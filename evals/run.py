@@ -92,6 +92,8 @@ def main(suites: list[str] | None = None, judge: bool = False) -> int:
         ok = ok and passed
         print(f"\n{name}: {cases} cases, {seconds:.1f} s, {'PASSED' if passed else 'FAILED'}")
         for metric, entry in sorted(scores.items()):
+            if entry["threshold"] in ("", "None"):
+                continue  # ADK's default efficiency figures (call counts, durations).
             values = entry["scores"]
             mean = sum(values) / len(values) if values else float("nan")
             print(

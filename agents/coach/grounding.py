@@ -123,8 +123,17 @@ def unmeasured_numbers(report: dict, findings: dict) -> list[str]:
 
 
 def named_undetected_faults(report: dict, findings: dict) -> list[str]:
-    """Known fault names the report's prose mentions (not negated) that were not detected."""
-    detected = " | ".join(_key(i.get("type")) for i in findings.get("issues") or [])
+    """Known fault names the report's prose mentions (not negated) that were not detected.
+
+    A fault the findings themselves talk about may be named: a measured metric's name (e.g.
+    "Forward lean" measured and on target) or a check (e.g. "kipping can only be judged from
+    a side view").
+    """
+    said = [i.get("type") for i in findings.get("issues") or []]
+    said += [m.get("name") for m in findings.get("metrics") or []]
+    for check in findings.get("checks") or []:
+        said += [check.get("name"), check.get("reason")]
+    detected = " | ".join(_key(text) for text in said if text)
     named = []
     for text in report_texts(report):
         lowered = text.lower()
@@ -157,7 +166,9 @@ def check_coaching(raw: Any, findings: dict) -> Grounding:
         return Grounding(None, [f"the report does not match the schema ({exc.error_count()})"])
 
     problems = []
-    detected = {_key(i.get("type")): i for i in findings.get("issues") or []}
+    detected: dict[str, dict] = {}
+    for issue in findings.get("issues") or []:  # Most severe first: keep the first of a type.
+        detected.setdefault(_key(issue.get("type")), issue)
     invented = [i["type"] for i in report["issues"] if _key(i["type"]) not in detected]
     if invented:
         problems.append(f"names issues that were not detected: {invented}")

@@ -68,3 +68,12 @@ def test_schema_violation_and_missing_report(findings):
     assert check_coaching(None, findings).report is None
     assert not check_coaching({"summary": "hi"}, findings).ok
     assert not check_coaching(_report(overallScore=14), findings).ok
+
+
+def test_faults_the_findings_talk_about_may_be_named(findings):
+    findings["checks"].append(
+        {"name": "knee_valgus", "status": "skipped", "reason": "knee valgus needs a front view"}
+    )
+    note = "Note: knee valgus needs a front view."
+    assert check_coaching(_report(summary=note), findings).ok
+    assert not check_coaching(_report(summary="Watch the hip sag."), findings).ok
