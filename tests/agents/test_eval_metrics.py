@@ -49,7 +49,7 @@ def test_bad_reports_fail(findings):
     vague = {
         **good,
         "issues": [{"type": i["type"], "coachingCue": "Not great."} for i in good["issues"]],
-        "recommendations": ["Interesting set."],
+        "recommendations": ["Interesting."],
     }
     long = {**good, "summary": "Word. " * 200}
     assert _run("issues_addressed", [_invocation(findings, dropped)]).overall_score == 0.5
