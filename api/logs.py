@@ -15,6 +15,7 @@ request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "biome_request_id", default=None
 )
 
+
 def _stamp_request_id(factory):
     def make(*args, **kwargs) -> logging.LogRecord:
         record = factory(*args, **kwargs)

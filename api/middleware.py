@@ -62,6 +62,17 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
+            if b"%00" in scope.get("query_string", b"") or "\x00" in scope["path"]:
+                # No parameter of ours holds NUL, and PostgreSQL text cannot store one.
+                response = JSONResponse(
+                    error_body("VALIDATION_ERROR", "NUL characters are not allowed in the URL"),
+                    status_code=400,
+                )
+                if scope["type"] == "http":
+                    await response(scope, receive, send_wrapper)
+                else:
+                    await send({"type": "websocket.close", "code": 1008})
+                return
             await self.app(scope, receive, send_wrapper)
         except Exception:
             log.exception("unhandled error on %s %s", scope.get("method", "WS"), scope["path"])

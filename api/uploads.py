@@ -108,6 +108,8 @@ async def parse_multipart(request: Request, tmp_dir: Path, max_file_bytes: int) 
             state["file"].close()
             form.files[state["name"]].size = state["size"]
         elif "buf" in state:
+            if b"\0" in state["buf"]:
+                raise ApiError("VALIDATION_ERROR", f"Field {state['name']!r} contains NUL")
             form.fields[state["name"]] = state["buf"].decode("utf-8", "replace")
         state.clear()
 

@@ -36,7 +36,20 @@ async def json_body(request: Request) -> dict:
         raise ApiError("VALIDATION_ERROR", "Request body must be JSON") from exc
     if not isinstance(body, dict):
         raise ApiError("VALIDATION_ERROR", "Request body must be a JSON object")
+    if _has_nul(body):
+        # PostgreSQL text cannot hold NUL; no field of ours needs one.
+        raise ApiError("VALIDATION_ERROR", "Text must not contain NUL characters")
     return body
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _text(body: dict, name: str, required: bool = True) -> str | None:

@@ -40,6 +40,8 @@ def server(tmp_path):
         "BIOME_WORKERS": "1",
         # These tests poll; the limiter has its own tests.
         "BIOME_RATE_LIMIT": "100000",
+        # On PostgreSQL every test server shares the suite's database, and so its counters.
+        "BIOME_AUTH_RATE_LIMIT": "100000",
     }
     log = open(tmp_path / "server.log", "w+")  # noqa: SIM115
     proc = subprocess.Popen(

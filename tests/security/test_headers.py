@@ -133,3 +133,17 @@ async def test_openapi_served_documented_and_committed(client):
         [sys.executable, "-m", "api.openapi", "--check"], cwd=REPO, capture_output=True, text=True
     )
     assert check.returncode == 0, check.stderr
+
+
+async def test_nul_characters_are_refused_not_500(client):
+    """PostgreSQL text cannot hold NUL (found by schemathesis): a 400, on both engines."""
+    user = await register(client)
+    login = await client.post("/v1/auth/login", json={"email": "\u0000", "password": "x"})
+    assert login.status_code == 400
+    search = await client.get("/v1/exercises?search=%00")
+    assert search.status_code == 400
+    form = await client.put(
+        "/v1/user/profile", headers=auth(user), files={"x": ("a", b"")}, data={"firstName": "\0"}
+    )
+    assert form.status_code == 400
+    assert (await client.get("/v1/user/profile", headers=auth(user))).status_code == 200
