@@ -51,6 +51,11 @@ def _message_text(payload: object) -> str:
     text = payload.get("message") if isinstance(payload, dict) else None
     if not isinstance(text, str) or not text.strip():
         raise ApiError("VALIDATION_ERROR", "message is required", {"field": "message"})
+    if "\x00" in text:
+        # PostgreSQL text cannot hold NUL (the conversation is stored).
+        raise ApiError(
+            "VALIDATION_ERROR", "message must not contain NUL characters", {"field": "message"}
+        )
     if len(text) > MAX_MESSAGE_CHARS:
         raise ApiError(
             "VALIDATION_ERROR",

@@ -110,7 +110,13 @@ async def test_only_the_owner_may_chat(client):
 async def test_bad_messages_and_unfinished_analyses(client):
     user = await register(client)
     sid = await stored_analysis(user)
-    for body in ({}, {"message": "   "}, {"message": 42}, {"message": "x" * 2001}):
+    for body in (
+        {},
+        {"message": "   "},
+        {"message": 42},
+        {"message": "x" * 2001},
+        {"message": "a\x00b"},
+    ):
         response = await client.post(URL.format(sid), json=body, headers=auth(user))
         assert response.status_code == 400, body
         assert response.json()["error"]["code"] == "VALIDATION_ERROR"
