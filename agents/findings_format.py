@@ -28,6 +28,8 @@ SEVERITY_RANK = {
 _PROMPT_KEYS = (
     "exercise",
     "video",
+    "camera",
+    "bodyInFrame",
     "totalFrames",
     "framesWithPose",
     "poseCoverage",

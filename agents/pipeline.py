@@ -40,6 +40,8 @@ _USER_ID = "biome"
 
 EventSink = Callable[[dict], None]
 
+FORWARDED_FINDINGS = ("camera", "bodyInFrame", "subject", "hold", "keyframes", "series")
+
 
 class AnalysisError(Exception):
     """The video could not be analysed.
@@ -147,6 +149,10 @@ def build_report(
         "video": findings.get("video") or {},
         "checks": findings.get("checks") or [],
     }
+    # What the vision step adds for the UI (view, framing, pictures, the plot), passed through.
+    for key in FORWARDED_FINDINGS:
+        if key in findings:
+            report[key] = findings[key]
     notices = list(notices or [])
     if not isinstance(findings.get("score"), int | float):
         # A 0 here would read as "terrible form"; say plainly that nothing could be rated.
@@ -164,6 +170,7 @@ async def run_analysis(
     exercise_name: str,
     *,
     on_event: EventSink | None = None,
+    artifacts_dir: str | None = None,
 ) -> dict:
     """Analyses one exercise video: measured findings plus coaching, as a report dict.
 
@@ -173,6 +180,8 @@ async def run_analysis(
         on_event: Optional callback receiving {"type": "agent_status" | "progress", "data": ...}
             dicts as the analysis runs. It may be called from a worker thread (frame progress);
             it must be thread-safe and quick.
+        artifacts_dir: Where to draw the keyframe JPEGs; each keyframe of the report then
+            names its "file" there. Without it the keyframes are listed but not drawn.
 
     Returns:
         The JSON-serialisable report: exercise, coach, overallScore, totalFrames,
@@ -198,7 +207,11 @@ async def run_analysis(
         app_name=APP_NAME,
         user_id=_USER_ID,
         session_id=uuid.uuid4().hex,
-        state={"video_path": str(video_path), "exercise_name": exercise.name},
+        state={
+            "video_path": str(video_path),
+            "exercise_name": exercise.name,
+            **({"artifacts_dir": str(artifacts_dir)} if artifacts_dir else {}),
+        },
     )
     message = types.Content(
         role="user", parts=[types.Part(text=f"Analyse my {exercise.name} video.")]
@@ -262,12 +275,19 @@ async def run_analysis(
     return report
 
 
-def analyze_video(video_path: str, exercise_name: str, on_event: EventSink | None = None) -> dict:
+def analyze_video(
+    video_path: str,
+    exercise_name: str,
+    on_event: EventSink | None = None,
+    artifacts_dir: str | None = None,
+) -> dict:
     """Synchronous run_analysis (asyncio.run) for worker processes and the CLI.
 
     Must not be called from a running event loop; use run_analysis there.
     """
-    return asyncio.run(run_analysis(video_path, exercise_name, on_event=on_event))
+    return asyncio.run(
+        run_analysis(video_path, exercise_name, on_event=on_event, artifacts_dir=artifacts_dir)
+    )
 
 
 def warm_up() -> None:

@@ -7,15 +7,17 @@ runs in a worker process.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import time
 import uuid
+from pathlib import Path
 
 from api import progress
 from api.events import EventBroker
 from api.results import save_report
-from api.storage import Storage
+from api.storage import Storage, remove_quietly
 from api.tables import AnalysisSession
 from api.workers import WorkerPool
 
@@ -77,8 +79,15 @@ class AnalysisRunner:
         started = time.monotonic()
         try:
             key = storage_key(session, self.storage)
-            async with self.storage.local_copy(key, self.tmp_dir) as path:
-                report = await self.pool.analyze(session_id, str(path), session["exercise_name"])
+            artifacts = Path(self.tmp_dir) / f"keyframes-{session_id}"
+            try:
+                async with self.storage.local_copy(key, self.tmp_dir) as path:
+                    report = await self.pool.analyze(
+                        session_id, str(path), session["exercise_name"], str(artifacts)
+                    )
+                await self._store_keyframes(report, artifacts, key.rsplit("/", 1)[0])
+            finally:
+                await asyncio.to_thread(remove_quietly, artifacts)
             self.broker.publish(
                 session_id,
                 {
@@ -115,6 +124,14 @@ class AnalysisRunner:
                 },
             },
         )
+
+    async def _store_keyframes(self, report: dict, artifacts: Path, prefix: str) -> None:
+        """Put the drawn keyframes beside the video; each keyframe then names its storage key."""
+        for keyframe in report.get("keyframes") or []:
+            name = keyframe.pop("file", None)
+            if name and (artifacts / name).is_file():
+                keyframe["key"] = f"{prefix}/keyframes/{name}"
+                await self.storage.put_file(artifacts / name, keyframe["key"])
 
     async def _fail(self, sid: uuid.UUID, session_id: str, exc: Exception) -> None:
         code = getattr(exc, "code", None)

@@ -38,6 +38,7 @@ v1 = [
     Route("/analysis/sessions/{session_id}", analysis.get_session, methods=["GET"]),
     Route("/analysis/sessions/{session_id}", analysis.delete_session, methods=["DELETE"]),
     Route("/analysis/sessions/{session_id}/results", analysis.get_results, methods=["GET"]),
+    Route("/analysis/sessions/{session_id}/series", analysis.get_series, methods=["GET"]),
     Route("/analysis/sessions/{session_id}/chat", chat.ask, methods=["POST"]),
     Route("/analysis/sessions/{session_id}/chat", chat.conversation, methods=["GET"]),
     Route("/progress/summary", progress.summary, methods=["GET"]),

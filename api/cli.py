@@ -103,10 +103,15 @@ def _analyze(args: argparse.Namespace) -> int:
         print(f"biome: no such file: {path}", file=sys.stderr)
         return 2
     try:
-        report = analyze_video(str(path), args.exercise)
+        report = analyze_video(str(path), args.exercise, artifacts_dir=args.keyframes)
     except AnalysisError as exc:
         print(f"biome: {exc.code}: {exc.message}", file=sys.stderr)
         return 1
+    if args.keyframes:
+        folder = Path(args.keyframes).resolve()
+        for keyframe in report.get("keyframes") or []:
+            if name := keyframe.get("file"):
+                keyframe["url"] = (folder / name).as_uri()
     session = {
         "id": str(uuid.uuid4()),
         "exerciseName": report["exercise"],
@@ -144,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     analyze.add_argument("path", help="video file (MP4, MOV, AVI, WebM)")
     analyze.add_argument("--exercise", required=True, help='e.g. "squat", "push-up"')
     analyze.add_argument("--json", action="store_true", help="print the results endpoint's data")
+    analyze.add_argument(
+        "--keyframes", metavar="DIR", help="draw the keyframes (skeleton and angle) as JPEGs here"
+    )
     analyze.set_defaults(run=_analyze)
 
     role = commands.add_parser("set-role", help="make an account admin (or user)")

@@ -50,6 +50,10 @@ def _metric(metric: dict) -> dict:
     return {k: metric[k] for k in ("name", "actual", "target", "status")}
 
 
+# Report parts kept whole in the result's JSON ``details`` column.
+DETAIL_KEYS = ("camera", "bodyInFrame", "subject", "hold", "keyframes", "series")
+
+
 def results_payload(session: dict, report: dict) -> dict:
     """The ``data`` object of the results endpoint.
 
@@ -72,6 +76,9 @@ def results_payload(session: dict, report: dict) -> dict:
             "coach": report.get("coach"),
             "summary": report.get("summary"),
             "video": report.get("video"),
+            "camera": report.get("camera"),
+            "bodyInFrame": report.get("bodyInFrame"),
+            "hold": report.get("hold"),
         },
         "issues": [_issue(i) for i in report.get("issues", [])],
         "metrics": [_metric(m) for m in report.get("metrics", [])],
@@ -80,13 +87,20 @@ def results_payload(session: dict, report: dict) -> dict:
         "reps": list(report.get("reps", [])),
         "checks": list(report.get("checks", [])),
         "notices": list(report.get("notices", [])),
+        "keyframes": [_keyframe(k) for k in report.get("keyframes") or []],
     }
+
+
+def _keyframe(keyframe: dict) -> dict:
+    fields = ("kind", "frame", "rep", "issueType", "label", "angle", "width", "height", "url")
+    return {k: keyframe.get(k) for k in fields}
 
 
 async def save_report(session_id: uuid.UUID, report: dict) -> uuid.UUID:
     """Write the result and its child rows and mark the session completed, atomically."""
     result_id = uuid.uuid4()
     details = {
+        **{k: report[k] for k in DETAIL_KEYS if k in report},
         "video": report.get("video"),
         "checks": report.get("checks", []),
         "notices": report.get("notices", []),
@@ -188,6 +202,7 @@ async def load_report(session_id: uuid.UUID) -> tuple[dict, dict] | None:
         "exercise": result["exercise"],
         "coach": result["coach"],
         "summary": result["summary"],
+        **{k: details[k] for k in DETAIL_KEYS if k in details},
         "video": details.get("video"),
         "checks": details.get("checks", []),
         "notices": details.get("notices", []),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import multiprocessing
 import threading
 from collections.abc import Callable
@@ -46,7 +47,7 @@ class PipelineError(Exception):
         self.message = message
 
 
-def _analyze(session_id: str, video_path: str, exercise_name: str) -> dict:
+def _analyze(session_id: str, video_path: str, exercise_name: str, artifacts_dir: str) -> dict:
     """Runs in a worker: the whole pipeline, its events tagged with the session id."""
     from agents.pipeline import analyze_video
 
@@ -54,7 +55,7 @@ def _analyze(session_id: str, video_path: str, exercise_name: str) -> dict:
         _events.put((session_id, event))
 
     try:
-        return analyze_video(video_path, exercise_name, on_event=emit)
+        return analyze_video(video_path, exercise_name, on_event=emit, artifacts_dir=artifacts_dir)
     except Exception as exc:
         code = getattr(exc, "code", None)
         if isinstance(code, str):
@@ -110,16 +111,22 @@ class WorkerPool:
             return
         self._on_event(session_id, event)
 
-    async def analyze(self, session_id: str, video_path: str, exercise_name: str) -> dict:
-        """Run the pipeline in a worker; every event it sent is delivered before this returns."""
+    async def analyze(
+        self, session_id: str, video_path: str, exercise_name: str, artifacts_dir: str
+    ) -> dict:
+        """Run the pipeline in a worker; every event it sent is delivered before this returns.
+
+        The keyframe pictures are drawn into ``artifacts_dir``, a folder of this machine.
+        """
         assert self._executor is not None and self._loop is not None
         drained = self._drained[session_id] = asyncio.Event()
+        job = functools.partial(_analyze, session_id, video_path, exercise_name, artifacts_dir)
         try:
             try:
-                future = self._executor.submit(_analyze, session_id, video_path, exercise_name)
+                future = self._executor.submit(job)
             except BrokenProcessPool:
                 self._executor = self._new_executor()
-                future = self._executor.submit(_analyze, session_id, video_path, exercise_name)
+                future = self._executor.submit(job)
             try:
                 return await asyncio.wrap_future(future)
             except BrokenProcessPool:

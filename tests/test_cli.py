@@ -31,8 +31,10 @@ def test_analyze_rejects_unknown_exercise_and_missing_file(tmp_path):
     assert "no such file" in run.stderr
 
 
-def test_analyze_json_prints_the_results_data_object(squat_video):
-    run = biome("analyze", str(squat_video), "--exercise", "SQUATS", "--json")
+def test_analyze_json_prints_the_results_data_object(squat_video, tmp_path):
+    run = biome(
+        "analyze", str(squat_video), "--exercise", "SQUATS", "--json", "--keyframes", str(tmp_path)
+    )
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert set(data) == {
@@ -45,7 +47,14 @@ def test_analyze_json_prints_the_results_data_object(squat_video):
         "reps",
         "checks",
         "notices",
+        "keyframes",
     }
     assert data["result"]["repCount"] == 6
     assert data["result"]["exercise"] == "Squat"
     assert data["session"]["videoUrl"] == squat_video.resolve().as_uri()
+    # The worst rep's frame is drawn, and the listing points at the picture.
+    worst = [k for k in data["keyframes"] if k["kind"] == "worst_rep"]
+    assert len(worst) == 1 and worst[0]["rep"] in range(1, 7)
+    picture = tmp_path / f"keyframe_{worst[0]['frame']}_worst_rep.jpg"
+    assert worst[0]["url"] == picture.as_uri()
+    assert picture.read_bytes()[:3] == b"\xff\xd8\xff"  # a JPEG

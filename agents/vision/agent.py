@@ -6,6 +6,7 @@ loop with asyncio.to_thread). It reports each task as a metadata-only event (tex
 a final response) and writes its results with state_delta:
 
 - state["video_info"]: the probe result (VideoInfo.to_dict()).
+- with state["artifacts_dir"] set, the findings' keyframes are drawn there as JPEGs.
 - state["vision_findings"]: the findings dict (camelCase) from tools.analysis.
 - state["vision_error"]: {"code", "message"} when the video cannot be analysed.
 """
@@ -130,6 +131,12 @@ class VisionAgent(BaseAgent):
             current = TASK_ISSUES
             yield self._task_event(ctx, TASK_ISSUES, "running")
             findings = _finalize_findings(findings)
+            if (out_dir := state.get("artifacts_dir")) and findings.get("keyframes"):
+                findings["keyframes"] = _plain(
+                    await asyncio.to_thread(
+                        vtools.render_keyframes, video_path, track, findings["keyframes"], out_dir
+                    )
+                )
             yield self._task_event(
                 ctx, TASK_ISSUES, "complete", state_delta={"vision_findings": findings}
             )

@@ -13,8 +13,11 @@ The `tools` modules are imported lazily so that importing the agent layer stays 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 ProgressFn = Callable[[int, int], None]
 
@@ -73,6 +76,21 @@ def measure(track: Any, exercise: Any, info: Any | None = None) -> dict:
     if info is not None and not findings.get("video"):
         findings["video"] = video_summary(info)
     return findings
+
+
+def render_keyframes(video_path: str, track: Any, keyframes: list, out_dir: str) -> list:
+    """Draws the keyframes (tools.visuals.render_keyframes) as JPEGs into out_dir.
+
+    Pictures are an extra: if drawing fails the keyframes stay listed without a file, and the
+    analysis goes on.
+    """
+    from tools.visuals import render_keyframes as render
+
+    try:
+        return render(video_path, track, keyframes, out_dir)
+    except Exception:
+        logger.exception("could not render keyframes of %s", video_path)
+        return keyframes
 
 
 def video_summary(info: Any) -> dict:

@@ -14,7 +14,7 @@ from api import progress
 from api.auth import current_user
 from api.errors import ApiError, ok
 from api.gdpr import export_section
-from api.links import stored_link
+from api.links import signed_link, stored_link
 from api.openapi import operation, query
 from api.results import iso, load_report, num, results_payload
 from api.schemas import (
@@ -294,6 +294,13 @@ RESULTS = obj(
                 "coach": nullable(string(description="The model that wrote the coaching")),
                 "summary": nullable(string()),
                 "video": nullable({"type": "object", "description": "Probed video facts"}),
+                "camera": nullable(
+                    {"type": "object", "description": "Detected camera view, with guidance"}
+                ),
+                "bodyInFrame": nullable(
+                    {"type": "object", "description": "Whether the needed joints were in frame"}
+                ),
+                "hold": nullable({"type": "object", "description": "Hold time (hold exercises)"}),
             }
         ),
         "issues": array(
@@ -323,6 +330,32 @@ RESULTS = obj(
         "reps": array({"type": "object", "description": "Per-rep timing and angles"}),
         "checks": array({"type": "object", "description": "Which form checks ran, or why not"}),
         "notices": array(string()),
+        "keyframes": array(
+            obj(
+                {
+                    "kind": string(enum=["worst_rep", "fault", "hold"]),
+                    "frame": integer(),
+                    "rep": nullable(integer()),
+                    "issueType": nullable(string()),
+                    "label": nullable(string()),
+                    "angle": nullable(number()),
+                    "width": nullable(integer()),
+                    "height": nullable(integer()),
+                    "url": nullable(string(description="Signed link to the JPEG; expires")),
+                }
+            )
+        ),
+    }
+)
+
+SERIES = obj(
+    {
+        "sessionId": UUID,
+        "signal": string(description="The primary signal, e.g. knee_angle"),
+        "unit": string(),
+        "fps": number(),
+        "frames": array(integer()),
+        "values": array(nullable(number()), description="null where the joint was not measured"),
     }
 )
 
@@ -338,6 +371,38 @@ RESULTS = obj(
     },
 )
 async def get_results(request: Request):
+    session, report = await completed_report(request)
+    report["keyframes"] = [
+        {**k, "url": signed_link(request, k["key"]) if k.get("key") else None}
+        for k in report.get("keyframes") or []
+    ]
+    return ok(results_payload(session_fields(request, session), report))
+
+
+@operation(
+    summary="Per-frame angle series of the primary signal, for plotting",
+    tag="Analysis",
+    owns=SESSION,
+    responses={200: ("Frames and values of the primary signal", envelope(SERIES))},
+    errors={
+        409: "Not finished yet (RESULTS_NOT_READY)",
+        422: "The analysis failed; the code says why (e.g. NO_PERSON_DETECTED)",
+    },
+)
+async def get_series(request: Request):
+    session, report = await completed_report(request)
+    series = report.get("series") or {
+        "signal": "",
+        "unit": "",
+        "fps": 0,
+        "frames": [],
+        "values": [],
+    }
+    return ok({"sessionId": str(session["id"]), **series})
+
+
+async def completed_report(request: Request) -> tuple[dict, dict]:
+    """The caller's session and its report; the spec's errors when it has none (yet)."""
     user = await current_user(request)
     session = await owned_session(request, user)
     if session["status"] == "failed":
@@ -354,8 +419,7 @@ async def get_results(request: Request):
             f"The analysis is {session['status']}; results are not ready yet",
             {"sessionId": str(session["id"]), "status": session["status"]},
         )
-    _, report = loaded
-    return ok(results_payload(session_fields(request, session), report))
+    return session, loaded[1]
 
 
 MAX_PAGE_SIZE = 100

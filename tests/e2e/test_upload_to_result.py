@@ -113,6 +113,20 @@ async def test_squat_clip_from_upload_to_coached_result(server, squat_video):
         # The video link works without the token (a <video> element cannot send one).
         video = await http.get(results.json()["data"]["session"]["videoUrl"])
         summary = await http.get("/v1/progress/summary", headers=headers)
+        series = await http.get(f"/v1/analysis/sessions/{session_id}/series", headers=headers)
+        keyframes = results.json()["data"]["keyframes"]
+        pictures = [await http.get(k["url"]) for k in keyframes if k["url"]]
+
+    # Visuals: the worst rep drawn and stored beside the video; the knee-angle series to plot.
+    assert [k["kind"] for k in keyframes] == ["worst_rep"]
+    assert pictures and all(
+        p.status_code == 200 and p.content[:3] == b"\xff\xd8\xff" for p in pictures
+    )
+    plot = series.json()["data"]
+    assert plot["signal"] == "knee_angle" and plot["unit"] == "°"
+    assert len(plot["frames"]) == len(plot["values"]) > 500
+    measured = [v for v in plot["values"] if v is not None]
+    assert min(measured) < 80 < 160 < max(measured)
 
     # Events: every one names the session; agent status and progress stream before the end.
     assert all(e["data"]["sessionId"] == session_id for e in events)
