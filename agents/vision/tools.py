@@ -154,3 +154,101 @@ def analyze_exercise_video(video_path: str, exercise_name: str) -> dict:
     except Exception as exc:
         return {"status": "error", **error_dict(exc)}
     return {"status": "ok", "findings": findings}
+
+
+def extract_pose_track_tool(video_path: str) -> dict:
+    """Finds the person in every frame of a video with MediaPipe Pose and summarises the track.
+
+    Use it to check whether a video shows a person well enough to be analysed before running
+    the full analysis. It takes roughly as long as the video plays.
+
+    Args:
+        video_path: Path of the uploaded video file on the server.
+
+    Returns:
+        {"status": "ok", "pose": {"frames", "framesWithPose", "poseCoverage" (0-1), "fps",
+        "jointVisibility": {joint: mean visibility 0-1 where seen}}}, or {"status": "error",
+        "code": ..., "message": ...} with code UNSUPPORTED_FORMAT, VALIDATION_ERROR or
+        PROCESSING_ERROR.
+    """
+    import numpy as np
+
+    from tools.landmarks import LANDMARK
+
+    try:
+        info = probe(video_path)
+        track = extract_track(video_path, info)
+    except Exception as exc:
+        return {"status": "error", **error_dict(exc)}
+    seen = track.detected
+    joints = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
+    visibility = {}
+    for joint in joints:
+        values = [
+            track.landmarks[seen, LANDMARK[f"{side}_{joint}"], 3] for side in ("left", "right")
+        ]
+        both = np.concatenate(values) if seen.any() else np.array([])
+        visibility[joint] = round(float(both.mean()), 2) if both.size else 0.0
+    return {
+        "status": "ok",
+        "pose": {
+            "frames": int(track.n_frames),
+            "framesWithPose": int(seen.sum()),
+            "poseCoverage": round(float(seen.mean()), 3) if track.n_frames else 0.0,
+            "fps": float(track.fps),
+            "jointVisibility": visibility,
+        },
+    }
+
+
+def render_keyframes_tool(video_path: str, exercise_name: str, output_dir: str) -> dict:
+    """Analyses an exercise video and draws its keyframes: the worst rep and each fault.
+
+    Each picture shows the skeleton with the offending joints highlighted and the measured
+    angle drawn on the frame, so the athlete can see what the coach means.
+
+    Args:
+        video_path: Path of the uploaded video file on the server.
+        exercise_name: The exercise performed, e.g. "Squat" or "Push-up".
+        output_dir: Folder on the server where the JPEG pictures are written.
+
+    Returns:
+        {"status": "ok", "keyframes": [{"kind", "frame", "rep", "issueType", "label", "angle",
+        "file", "width", "height"}]}, or {"status": "error", "code": ..., "message": ...} with
+        the codes of analyze_exercise_video.
+    """
+    from pathlib import Path
+
+    try:
+        exercise = resolve_exercise_name(exercise_name)
+        if exercise is None:
+            return {
+                "status": "error",
+                "code": VALIDATION_ERROR,
+                "message": f"unknown exercise: {exercise_name!r}",
+            }
+        info = probe(video_path)
+        track = extract_track(video_path, info)
+        findings = measure(track, exercise, info)
+        Path(output_dir).mkdir(parents=True, exist_ok=True)
+        from tools.visuals import render_keyframes as render
+
+        keyframes = render(video_path, track, findings.get("keyframes") or [], output_dir)
+    except Exception as exc:
+        return {"status": "error", **error_dict(exc)}
+    return {"status": "ok", "keyframes": keyframes}
+
+
+def vision_function_tools() -> list:
+    """The vision tools as ADK FunctionTools, for an LLM agent that drives the analysis."""
+    from google.adk.tools import FunctionTool
+
+    return [
+        FunctionTool(f)
+        for f in (
+            probe_video_tool,
+            extract_pose_track_tool,
+            analyze_exercise_video,
+            render_keyframes_tool,
+        )
+    ]
