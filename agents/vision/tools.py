@@ -141,19 +141,22 @@ def analyze_exercise_video(video_path: str, exercise_name: str) -> dict:
         NO_PERSON_DETECTED or PROCESSING_ERROR.
     """
     try:
-        exercise = resolve_exercise_name(exercise_name)
-        if exercise is None:
-            return {
-                "status": "error",
-                "code": VALIDATION_ERROR,
-                "message": f"unknown exercise: {exercise_name!r}",
-            }
-        info = probe(video_path)
-        track = extract_track(video_path, info)
-        findings = measure(track, exercise, info)
+        _, findings = _track_and_findings(video_path, exercise_name)
     except Exception as exc:
         return {"status": "error", **error_dict(exc)}
     return {"status": "ok", "findings": findings}
+
+
+def _track_and_findings(video_path: str, exercise_name: str) -> tuple[Any, dict]:
+    """Resolve the exercise, then probe, track and measure; raises VideoError on bad input."""
+    from tools.video import VideoError
+
+    exercise = resolve_exercise_name(exercise_name)
+    if exercise is None:
+        raise VideoError(VALIDATION_ERROR, f"unknown exercise: {exercise_name!r}")
+    info = probe(video_path)
+    track = extract_track(video_path, info)
+    return track, measure(track, exercise, info)
 
 
 def extract_pose_track_tool(video_path: str) -> dict:
@@ -220,16 +223,7 @@ def render_keyframes_tool(video_path: str, exercise_name: str, output_dir: str) 
     from pathlib import Path
 
     try:
-        exercise = resolve_exercise_name(exercise_name)
-        if exercise is None:
-            return {
-                "status": "error",
-                "code": VALIDATION_ERROR,
-                "message": f"unknown exercise: {exercise_name!r}",
-            }
-        info = probe(video_path)
-        track = extract_track(video_path, info)
-        findings = measure(track, exercise, info)
+        track, findings = _track_and_findings(video_path, exercise_name)
         Path(output_dir).mkdir(parents=True, exist_ok=True)
         from tools.visuals import render_keyframes as render
 

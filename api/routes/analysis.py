@@ -39,19 +39,22 @@ from tools.video import MAX_DURATION_S, VideoError, probe_video
 PROCESSING_RATIO = 0.8
 
 
-async def owned_session(request: Request, user: dict) -> dict:
-    """The session named in the path if it belongs to ``user``; 404 otherwise (no leak)."""
+async def find_owned_session(raw_id: str, user: dict) -> dict | None:
+    """The session ``raw_id`` names if it exists and belongs to ``user``, else None."""
     try:
-        sid = uuid.UUID(request.path_params["session_id"])
+        sid = uuid.UUID(raw_id)
     except ValueError:
-        sid = None
-    session = (
+        return None
+    return (
         await AnalysisSession.select()
         .where((AnalysisSession.id == sid) & (AnalysisSession.user_id == user["id"]))
         .first()
-        if sid
-        else None
     )
+
+
+async def owned_session(request: Request, user: dict) -> dict:
+    """The session named in the path if it belongs to ``user``; 404 otherwise (no leak)."""
+    session = await find_owned_session(request.path_params["session_id"], user)
     if session is None:
         raise ApiError("SESSION_NOT_FOUND", "Analysis session not found")
     return session

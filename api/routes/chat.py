@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import uuid
 
 from starlette.requests import Request
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -20,7 +19,7 @@ from api.chat.service import MAX_MESSAGE_CHARS, chat_service
 from api.errors import ApiError, ok
 from api.gdpr import export_section
 from api.openapi import json_body, operation
-from api.routes.analysis import owned_session
+from api.routes.analysis import find_owned_session, owned_session
 from api.schemas import DATE_TIME, UUID, array, envelope, obj, string
 from api.tables import AnalysisSession
 
@@ -173,17 +172,7 @@ async def chat_socket(websocket: WebSocket):
     except ApiError as exc:
         await error(exc.code, exc.message, CLOSE_AUTH)
         return
-    try:
-        sid = uuid.UUID(raw_id)
-    except ValueError:
-        sid = None
-    session = (
-        await AnalysisSession.select()
-        .where((AnalysisSession.id == sid) & (AnalysisSession.user_id == user["id"]))
-        .first()
-        if sid
-        else None
-    )
+    session = await find_owned_session(raw_id, user)
     if session is None:
         await error("SESSION_NOT_FOUND", "Analysis session not found", CLOSE_NOT_FOUND)
         return
@@ -199,7 +188,11 @@ async def chat_socket(websocket: WebSocket):
             try:
                 text = _message_text(payload)
                 # Re-read: the analysis may have completed since the socket opened.
-                fresh = await AnalysisSession.select().where(AnalysisSession.id == sid).first()
+                fresh = (
+                    await AnalysisSession.select()
+                    .where(AnalysisSession.id == session["id"])
+                    .first()
+                )
                 _require_completed(fresh or session)
                 await _ask(websocket.app.state, user, fresh or session, text, send)
             except ApiError as exc:

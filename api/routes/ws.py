@@ -18,6 +18,7 @@ from api.errors import ApiError
 from api.events import TERMINAL
 from api.openapi import operation
 from api.results import num
+from api.routes.analysis import find_owned_session
 from api.tables import AnalysisResult, AnalysisSession
 
 CLOSE_AUTH = 4401
@@ -82,18 +83,13 @@ async def analysis_events(websocket: WebSocket):
     except ApiError as exc:
         await fail(exc.code, exc.message, CLOSE_AUTH)
         return
-    try:
-        sid = uuid.UUID(raw_id)
-    except ValueError:
-        sid = None
-    owned = sid and await AnalysisSession.exists().where(
-        (AnalysisSession.id == sid) & (AnalysisSession.user_id == user["id"])
-    )
-    if not owned:
+    session = await find_owned_session(raw_id, user)
+    if session is None:
         await fail("SESSION_NOT_FOUND", "Analysis session not found", CLOSE_NOT_FOUND)
         return
 
     broker = websocket.app.state.broker
+    sid = session["id"]
     session_id = str(sid)
     # Subscribe before reading the state, so an outcome that lands in between is not lost.
     with broker.subscribe(session_id) as queue:

@@ -9,69 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 
 import httpx
 import pytest
 import websockets
 
-from tests.conftest import REPO
+from tests.security.servers import running_server
 
 pytestmark = pytest.mark.e2e
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path):
-    port = free_port()
-    env = {
-        **os.environ,
-        "BIOME_DATA_DIR": str(tmp_path / "data"),
-        "BIOME_WORKERS": "1",
-        # These tests poll; the limiter has its own tests.
-        "BIOME_RATE_LIMIT": "100000",
-        # On PostgreSQL every test server shares the suite's database, and so its counters.
-        "BIOME_AUTH_RATE_LIMIT": "100000",
-    }
-    log = open(tmp_path / "server.log", "w+")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            log.seek(0)
-            pytest.fail(f"server did not start:\n{log.read()}")
-        time.sleep(0.2)
-    yield {"http": base, "ws": f"ws://127.0.0.1:{port}", "proc": proc}
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        raise
-    finally:
-        log.close()
+    with running_server(tmp_path / "data", tmp_path / "server.log") as base:
+        yield {"http": base, "ws": base.replace("http://", "ws://", 1)}
 
 
 async def follow(ws_url: str, timeout_s: float = 240) -> list[dict]:
