@@ -21,7 +21,13 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def server(tmp_path):
-    with running_server(tmp_path / "data", tmp_path / "server.log") as base:
+    limits = {
+        # These tests poll; the limiter has its own tests.
+        "BIOME_RATE_LIMIT": "100000",
+        # On PostgreSQL every test server shares the suite's database, and so its counters.
+        "BIOME_AUTH_RATE_LIMIT": "100000",
+    }
+    with running_server(tmp_path / "data", tmp_path / "server.log", **limits) as base:
         yield {"http": base, "ws": base.replace("http://", "ws://", 1)}
 
 
