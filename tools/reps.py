@@ -3,6 +3,11 @@
 Two thresholds instead of one make the counter immune to jitter: a rep is only counted when the
 signal leaves the rest zone (beyond `high`), reaches the working zone (beyond `low`) and comes
 back to the rest zone. Noise smaller than high - low can never produce an extra rep.
+
+The thresholds are the exercise's, relaxed toward the person's own range when that range sits
+inside them: elbows that never quite lock out at the top of a push-up (MediaPipe reads many
+locked arms at 135-145°), knees that stay soft between squats, or shallow reps that a coach
+would still count (and flag). See adapt_thresholds.
 """
 
 from __future__ import annotations
@@ -13,6 +18,11 @@ from typing import Literal
 import numpy as np
 
 Direction = Literal["down", "up"]
+
+# A relaxed threshold sits this share of the person's range inside their own top / bottom.
+RANGE_MARGIN = 0.25
+# Percentiles that stand for the person's top and bottom (robust to a stray sample).
+TOP_PCT, BOTTOM_PCT = 95.0, 5.0
 
 
 @dataclass
@@ -74,8 +84,8 @@ def count_reps(
     Args:
         signal: Signal (n,), preferably smoothed.
         times_s: Sample times (n,) in seconds, increasing.
-        low: Lower threshold.
-        high: Upper threshold (must be > low).
+        low: Lower threshold (relaxed toward the signal's own range, see adapt_thresholds).
+        high: Upper threshold (must be > low; relaxed likewise).
         direction: "down" or "up", see above.
         min_duration_s: Minimum rep duration.
         max_gap_s: Longest NaN gap bridged without disarming.
@@ -95,6 +105,7 @@ def count_reps(
     sign = 1.0 if direction == "down" else -1.0
     s = sign * x
     rest, work = (high, low) if direction == "down" else (-low, -high)
+    rest, work = adapt_thresholds(s, rest, work)
 
     reps: list[Rep] = []
     state = "unarmed"  # unarmed -> rest -> working -> rest ...
@@ -136,6 +147,39 @@ def count_reps(
                 state, last_rest = "rest", i
     _extend_to_turning_points(reps, s, t, eps=0.02 * (high - low))
     return reps
+
+
+def adapt_thresholds(s: np.ndarray, rest: float, work: float) -> tuple[float, float]:
+    """Rest and work thresholds (rest above work) relaxed toward the signal's own range.
+
+    The person's window is their range shrunk by RANGE_MARGIN at each end. A threshold that lies
+    outside the window (a rest level they never reach, a depth they never reach) moves to the
+    window's edge; if that leaves the two closer than half the exercise's band (rest - work),
+    both take the window's edges. Thresholds only ever move toward each other, and only while
+    they stay at least half the band apart, so noise smaller than that still cannot make a rep,
+    and a person standing still, whose whole range is noise, keeps the fixed thresholds.
+
+    Args:
+        s: Signal oriented so the rest zone is high (already negated for "up").
+        rest: The exercise's rest threshold.
+        work: The exercise's work threshold (below rest).
+
+    Returns:
+        (rest, work) to count with.
+    """
+    valid = s[~np.isnan(s)]
+    if valid.size < 2:
+        return rest, work
+    top, bottom = (float(v) for v in np.percentile(valid, [TOP_PCT, BOTTOM_PCT]))
+    margin = RANGE_MARGIN * (top - bottom)
+    high_edge, low_edge = top - margin, bottom + margin
+    min_gap = (rest - work) / 2
+    new_rest, new_work = min(rest, high_edge), max(work, low_edge)
+    if new_rest - new_work >= min_gap:
+        return new_rest, new_work
+    if high_edge - low_edge >= min_gap:
+        return high_edge, low_edge
+    return rest, work
 
 
 def _extend_to_turning_points(reps: list[Rep], s: np.ndarray, t: np.ndarray, eps: float) -> None:

@@ -50,8 +50,9 @@ def test_jitter_at_thresholds_never_double_counts():
     assert len(count_reps(x, times(len(x)), low=120, high=150)) == 1
 
 
-def test_dips_that_never_reach_low_are_not_reps():
-    x = sine_reps(3, bottom=125.0)
+def test_dips_too_small_for_the_band_are_not_reps():
+    # 25 degrees of movement: half of it (the relaxed band) is under half the 30-degree band.
+    x = sine_reps(3, bottom=145.0)
     assert count_reps(x, times(len(x)), low=120, high=150) == []
 
 
@@ -100,3 +101,35 @@ def test_min_duration_discards_glitches():
 def test_invalid_thresholds():
     with pytest.raises(ValueError):
         count_reps(np.zeros(3), times(3), low=150, high=120)
+
+
+def test_soft_lockout_below_the_rest_threshold_still_counts():
+    # Tops at 140 never reach high=150 (elbows never read as locked); bottoms are deep.
+    x = sine_reps(4, top=140.0, bottom=75.0)
+    reps = count_reps(x, times(len(x)), low=120, high=150)
+    assert len(reps) == 4
+
+
+def test_shallow_but_large_reps_count_so_their_depth_can_be_judged():
+    # 170 -> 115 never reaches low=100; a 55-degree movement is a rep (a shallow one).
+    x = sine_reps(3, top=170.0, bottom=115.0)
+    assert len(count_reps(x, times(len(x)), low=100, high=150)) == 3
+    # The fixed thresholds still decide when the range is too small for a safe band.
+    small = sine_reps(3, top=170.0, bottom=140.0)
+    assert count_reps(small, times(len(small)), low=100, high=150) == []
+
+
+def test_relaxed_thresholds_keep_a_band_that_noise_cannot_cross():
+    rng = np.random.default_rng(3)
+    # Standing still with 6-degree noise around 150: no reps, however the range is read.
+    x = 150.0 + rng.normal(0, 6.0, size=600)
+    assert count_reps(x, times(len(x)), low=120, high=150) == []
+    # Reps with soft tops plus noise are neither lost nor doubled.
+    y = sine_reps(5, top=138.0, bottom=80.0)
+    y = y + rng.normal(0, 3.0, size=len(y))
+    assert len(count_reps(y, times(len(y)), low=120, high=150)) == 5
+
+
+def test_up_direction_relaxes_toward_its_own_range():
+    x = 200.0 - sine_reps(3, top=170.0, bottom=125.0)  # rest 30, peaks 75 < high=80
+    assert len(count_reps(x, times(len(x)), low=50, high=80, direction="up")) == 3
