@@ -10,8 +10,11 @@
    (tools.faults.body_line.plank_hip_state), lunge knee over toe
    (tools.faults.lower.knee_over_toe_frames) and bicep lean back
    (tools.faults.upper.lean_back_frames). Each row is one frame; the rows come from several
-   recordings whose frame size is unknown, so pixel geometry assumes 16:9 (a 1:1 line shows how
-   much that assumption matters). Thresholds are the rules' own constants, set beforehand.
+   recordings (split at label changes and cuts), each judged like a video: its view is
+   detected and a rule runs only where that view can show the fault; rows from other views
+   are counted apart as not judged, as the product reports such a check as not possible.
+   The frame size is unknown, so pixel geometry assumes 16:9 (a 1:1 line shows how much that
+   assumption matters). Thresholds are the rules' own constants.
 3. Separation of ../shared/datasets/labelled_sets/pushup_correct_wrong correct vs wrong clips by
    the push-up score (ROC AUC; clips with no rateable rep rank lowest).
 
@@ -137,56 +140,96 @@ def prf(pred: np.ndarray, truth: np.ndarray) -> tuple[float, float, float, int]:
     return p, r, f1, int(truth.sum())
 
 
+def csv_clips(track, labels: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) row ranges of the separate recordings a CSV was assembled from.
+
+    The author recorded each label separately, so a label change starts a new recording; so
+    does a cut, where the body's landmarks jump by more than CUT_JUMP of the frame between rows.
+    """
+    xy = track.landmarks[:, :, :2].astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        centre = np.nanmean(xy, axis=1)
+    jump = np.linalg.norm(np.diff(centre, axis=0), axis=1)
+    cuts = np.flatnonzero((labels[1:] != labels[:-1]) | (np.nan_to_num(jump) > CUT_JUMP)) + 1
+    edges = [0, *cuts.tolist(), len(labels)]
+    return list(zip(edges[:-1], edges[1:], strict=True))
+
+
+def clip_of(track, start: int, end: int):
+    from tools.pose import PoseTrack
+
+    return PoseTrack(
+        track.landmarks[start:end],
+        track.world[start:end],
+        track.timestamps_ms[start:end],
+        track.fps,
+        track.width,
+        track.height,
+    )
+
+
+# The body's centre moving more than this share of the frame between two rows is a cut.
+CUT_JUMP = 0.1
+
+
 def frame_rules(width: int, height: int) -> None:
+    """Each recording is judged as the product judges a video: its camera view is detected
+    and a rule runs only where that view can show the fault (elsewhere the product reports
+    the check as not possible, so those frames are counted apart, not as absent faults)."""
+    from tools.faults import RULES
     from tools.faults.body_line import plank_hip_state
     from tools.faults.lower import knee_over_toe_frames
     from tools.faults.upper import lean_back_frames
     from tools.geometry import hip_deviation
+    from tools.view import detect_view
 
+    planks = ["plank_test.csv", "plank_dataset_at_b97a0e6.csv", "plank_kaggle.csv"]
     cases = [
-        (
-            "plank",
-            "hips high (H)",
-            "H",
-            lambda t: plank_hip_state(hip_deviation(t)) == 1,
-            ["plank_test.csv", "plank_dataset_at_b97a0e6.csv", "plank_kaggle.csv"],
-        ),
-        (
-            "plank",
-            "hips low (L)",
-            "L",
-            lambda t: plank_hip_state(hip_deviation(t)) == -1,
-            ["plank_test.csv", "plank_dataset_at_b97a0e6.csv", "plank_kaggle.csv"],
-        ),
-        (
-            "lunge",
-            "knee over toe (L)",
-            "L",
-            knee_over_toe_frames,
-            ["lunge_err.test.csv", "lunge_err.train2_at_d885277.csv"],
-        ),
-        (
-            "bicep",
-            "lean back (L)",
-            "L",
-            lean_back_frames,
-            ["bicep_test.csv", "bicep_dataset_at_bbbb0f8.csv"],
-        ),
-    ]
-    for exercise, what, label, rule, files in cases:
-        preds, truths = [], []
+        ("plank", "hips high (H)", "H", "plank_hips_high",
+         lambda t: plank_hip_state(hip_deviation(t)) == 1, planks),
+        ("plank", "hips low (L)", "L", "plank_hips_low",
+         lambda t: plank_hip_state(hip_deviation(t)) == -1, planks),
+        ("lunge", "knee over toe (L)", "L", "knee_over_toe", knee_over_toe_frames,
+         ["lunge_err.test.csv", "lunge_err.train2_at_d885277.csv"]),
+        ("bicep", "lean back (L)", "L", "lean_back", lean_back_frames,
+         ["bicep_test.csv", "bicep_dataset_at_bbbb0f8.csv"]),
+    ]  # fmt: skip
+    for exercise, what, label, rule_name, rule, files in cases:
+        views = RULES[rule_name].views
+        preds, truths, judged_all = [], [], []
         for name in files:
             track, labels = csv_track(CSV_DIR / name, width, height)
-            pred = np.asarray(rule(track), dtype=bool)
-            p, r, f1, pos = prf(pred, labels == label)
+            pred = np.zeros(len(labels), dtype=bool)
+            judged = np.zeros(len(labels), dtype=bool)
+            clips = csv_clips(track, labels)
+            for start, end in clips:
+                clip = clip_of(track, start, end)
+                if detect_view(clip)["view"] in views:
+                    pred[start:end] = np.asarray(rule(clip), dtype=bool)
+                    judged[start:end] = True
+            truth = labels == label
+            p, r, f1, pos = prf(pred[judged], truth[judged])
+            skipped = int((~judged).sum())
             print(
-                f"  {exercise:6s} {what:20s} {name:34s} P {p:.2f} R {r:.2f} F1 {f1:.2f} "
-                f"(positives {pos}/{len(labels)})"
+                f"  {exercise:6s} {what:18s} {name:32s} P {p:.2f} R {r:.2f} F1 {f1:.2f} "
+                f"(positives {pos}/{int(judged.sum())}; {len(clips)} recordings"
+                + (
+                    f"; {skipped} rows, {int(truth[~judged].sum())} of them positive, from "
+                    f"views that cannot show it: not judged"
+                    if skipped
+                    else ""
+                )
+                + ")"
             )
-            preds.append(pred)
-            truths.append(labels == label)
+            preds.append(pred[judged])
+            truths.append(truth[judged])
+            judged_all.append(judged)
         p, r, f1, pos = prf(np.concatenate(preds), np.concatenate(truths))
-        print(f"  {exercise:6s} {what:20s} {'ALL FILES':34s} P {p:.2f} R {r:.2f} F1 {f1:.2f}")
+        share = np.concatenate(judged_all).mean()
+        print(
+            f"  {exercise:6s} {what:18s} {'ALL FILES':32s} P {p:.2f} R {r:.2f} F1 {f1:.2f} "
+            f"(judged {share:.0%} of rows)"
+        )
 
 
 def auc(pos: list[float], neg: list[float]) -> float:

@@ -18,6 +18,12 @@ from tools.landmarks import LANDMARK
 from tools.pose import PoseTrack
 
 SIDES = ("left", "right")
+# The knee landmark is the joint's centre; the front of the knee, which is what passes the toes
+# when a coach sees it, is about half the knee's depth (~5 cm) further forward: a tenth of a
+# shin (knee to ankle, ~40-45 cm in adults).
+KNEE_FRONT_SHINS = 0.1
+# Facing read per frame is a majority over this long a window, seconds.
+FACING_WINDOW_S = 1.0
 
 
 def px(track: PoseTrack, name: str, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> np.ndarray:
@@ -69,14 +75,26 @@ def facing(track: PoseTrack) -> int:
 
 
 def facing_per_frame(track: PoseTrack) -> np.ndarray:
-    """+1 / -1 per frame like facing(), from that frame's nose (or toes); NaN if neither."""
+    """+1 / -1 per frame like facing(), NaN where neither the nose nor the toes are seen.
+
+    Read from the nose (or toes) over a sliding FACING_WINDOW_S window, so a person who turns
+    round is followed while a single frame with the head turned to the camera (the nose then
+    sits over the shoulders and its side is a coin toss) does not flip the direction.
+    """
     nose = px(track, "nose")[:, 0] - midpoint(track, "shoulder")[:, 0]
     shoulder = per_best_side(track, ("shoulder",), lambda s: px(track, f"{s}_shoulder")[:, 0])
     nose = np.where(np.isnan(nose), px(track, "nose")[:, 0] - shoulder, nose)
     toes = nanmean(
         np.stack([px(track, f"{s}_foot_index")[:, 0] - px(track, f"{s}_heel")[:, 0] for s in SIDES])
     )
-    return np.sign(np.where(np.isnan(nose), toes, nose))
+    raw = np.sign(np.where(np.isnan(nose), toes, nose))
+    half = max(int(round(FACING_WINDOW_S * track.fps / 2)), 0)
+    if half == 0 or raw.size == 0:
+        return raw
+    padded = np.pad(raw, half, constant_values=np.nan)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    votes = np.nansum(windows, axis=1)
+    return np.where(np.isnan(raw), np.nan, np.where(votes == 0, raw, np.sign(votes)))
 
 
 def signed_deviation(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -158,9 +176,10 @@ def foot_pitch(track: PoseTrack, side: str) -> np.ndarray:
 
 
 def knee_past_toe(track: PoseTrack, side: str) -> np.ndarray:
-    """How far the knee is ahead of the toes, in shin lengths (negative: behind the toes).
+    """How far the front of the knee is ahead of the toes, in shin lengths (- behind them).
 
-    "Ahead" is the way the person faces in that frame (facing_per_frame), so it works facing
+    The front of the knee is the landmark (the joint's centre) plus KNEE_FRONT_SHINS. "Ahead"
+    is the way the person faces around that frame (facing_per_frame), so it works facing
     either way; the nose is steadier for this than the small heel-to-toe vector.
     """
     knee, ankle = px(track, f"{side}_knee"), px(track, f"{side}_ankle")
@@ -168,7 +187,8 @@ def knee_past_toe(track: PoseTrack, side: str) -> np.ndarray:
     forward = facing_per_frame(track)
     shin = np.linalg.norm(knee - ankle, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(shin > 1.0, (knee[:, 0] - toe[:, 0]) * forward / shin, np.nan)
+        past = (knee[:, 0] - toe[:, 0]) * forward / shin + KNEE_FRONT_SHINS
+    return np.where(shin > 1.0, past, np.nan)
 
 
 def torso_length(track: PoseTrack) -> np.ndarray:

@@ -27,7 +27,7 @@ SQUAT_LEAN_MAX = 50.0
 HEEL_RISE_DEG = 10.0
 # Left/right knee angle difference at the bottom above which a squat is asymmetric.
 ASYMMETRY_DEG = 15.0
-# Knee this many shin lengths past the toes (0 = level with the toe tip).
+# Front of the knee this many shin lengths past the toes (0 = level with the toe tip).
 KNEE_PAST_TOE = 0.0
 # Both knees should bend to between these at the bottom of a lunge (upstream guidance).
 LUNGE_KNEE_MIN, LUNGE_KNEE_MAX = 60.0, 135.0
@@ -200,7 +200,7 @@ def knee_over_toe_amount(track) -> np.ndarray:
 
 
 def knee_over_toe_frames(track) -> np.ndarray:
-    """Frame-level rule: the front knee is past the toes (no smoothing; for labelled frames)."""
+    """Frame-level rule: the front of the front knee is past the toes (no smoothing, no reps)."""
     return np.nan_to_num(knee_over_toe_amount(track), nan=-1.0) > KNEE_PAST_TOE
 
 

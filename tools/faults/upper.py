@@ -6,7 +6,7 @@ import numpy as np
 
 from tools.faults.base import RuleContext, issue, rule, severity_for, worst
 from tools.faults.windows import bottom_window
-from tools.geometry import facing_per_frame, px, signed_lean
+from tools.geometry import px, signed_lean
 
 # Nose this far (in % of arm length) above the hands at the top counts as chin over the bar
 # (the chin sits a little below the nose).
@@ -180,9 +180,10 @@ def upper_arm_swing(ctx: RuleContext) -> list[dict]:
 def lean_back_frames(track) -> np.ndarray:
     """Frame-level rule: the torso leans back past vertical by more than LEAN_BACK_DEG.
 
-    Facing is read per frame, so rows from different clips can be judged together.
+    The measurement of the lean_back rule (facing read over the whole track), frame by frame
+    without reps; give it one clip at a time.
     """
-    lean = signed_lean(track, direction=facing_per_frame(track))
+    lean = signed_lean(track)
     return np.nan_to_num(lean, nan=0.0) < -LEAN_BACK_DEG
 
 
