@@ -228,6 +228,7 @@ def test_lunge_knee_past_toes_knee_range_and_lean():
     # The knee's centre is 0.43 sin 35 = 0.25 m ahead of the ankle, the toes 0.15 m: 0.23
     # shins; its front a further 0.1 shin (KNEE_FRONT_SHINS): 0.33 shins past.
     assert past["measured"]["kneePastToeShins"] == pytest.approx(0.33, abs=0.03)
+    assert "about 14 cm past your toes" in past["coachingCue"]  # 0.33 of a 0.43 m shin
     rng = only(analyze("lunge", lunge(shin=-5.0, back_knee=160.0)), "Knee angle out of range")
     assert "back knee" in rng[0]["coachingCue"] and "160°" in rng[0]["coachingCue"]
     lean = only(analyze("lunge", lunge(shin=-5.0, lean=45.0)), "Torso lean")

@@ -18,6 +18,7 @@ from tools.geometry import (
     width_ratio,
 )
 from tools.kinematics import joint_angle
+from tools.landmarks import LANDMARK
 
 # Knees closer together than this share of the ankles' distance at the bottom = valgus.
 VALGUS_RATIO = 0.8
@@ -199,6 +200,21 @@ def knee_over_toe_amount(track) -> np.ndarray:
     return both[front_leg(track), np.arange(track.n_frames)]
 
 
+def shin_length_m(track) -> float | None:
+    """The person's shin (knee to ankle) in metres from the world landmarks, None if unseen."""
+    lengths = [
+        np.linalg.norm(
+            track.world[:, LANDMARK[f"{side}_knee"], :3]
+            - track.world[:, LANDMARK[f"{side}_ankle"], :3],
+            axis=1,
+        )
+        for side in ("left", "right")
+    ]
+    both = np.concatenate(lengths)
+    both = both[~np.isnan(both)]
+    return float(np.median(both)) if both.size else None
+
+
 def knee_over_toe_frames(track) -> np.ndarray:
     """Frame-level rule: the front of the front knee is past the toes (no smoothing, no reps)."""
     return np.nan_to_num(knee_over_toe_amount(track), nan=-1.0) > KNEE_PAST_TOE
@@ -208,11 +224,18 @@ def knee_over_toe_frames(track) -> np.ndarray:
 def knee_over_toe(ctx: RuleContext) -> list[dict]:
     """Front knee travelling past the toes at the bottom of a lunge (KNEE_PAST_TOE)."""
     amount = ctx.series("knee_over_toe", knee_over_toe_amount)
+    shin_m = shin_length_m(ctx.track)
     out = []
     for rep in ctx.reps:
         value, frame = worst(amount, *bottom_window(ctx, rep), "max")
         if value is None or value <= KNEE_PAST_TOE:
             continue
+        # Centimetres read better than shin lengths; at least 1, as it did pass the toes.
+        how_far = (
+            f"about {max(1, round(value * shin_m * 100))} cm"
+            if shin_m
+            else f"{value:.0%} of a shin length"
+        )
         out.append(
             issue(
                 ctx,
@@ -222,8 +245,8 @@ def knee_over_toe(ctx: RuleContext) -> list[dict]:
                 end=rep.end_frame,
                 frame=frame,
                 cue=(
-                    f"In rep {rep.index} your front knee travelled {value:.0%} of a shin length "
-                    "past your toes; take a longer step so the shin stays closer to vertical."
+                    f"In rep {rep.index} the front of your front knee travelled {how_far} past "
+                    "your toes; take a longer step so the shin stays closer to vertical."
                 ),
                 measured={"kneePastToeShins": value},
                 reps=[rep.index],
