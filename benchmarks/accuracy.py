@@ -140,6 +140,10 @@ def prf(pred: np.ndarray, truth: np.ndarray) -> tuple[float, float, float, int]:
     return p, r, f1, int(truth.sum())
 
 
+# The body's centre moving more than this share of the frame between two rows is a cut.
+CUT_JUMP = 0.1
+
+
 def csv_clips(track, labels: np.ndarray) -> list[tuple[int, int]]:
     """(start, end) row ranges of the separate recordings a CSV was assembled from.
 
@@ -166,10 +170,6 @@ def clip_of(track, start: int, end: int):
         track.width,
         track.height,
     )
-
-
-# The body's centre moving more than this share of the frame between two rows is a cut.
-CUT_JUMP = 0.1
 
 
 def frame_rules(width: int, height: int) -> None:
