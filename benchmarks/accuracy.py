@@ -140,22 +140,18 @@ def prf(pred: np.ndarray, truth: np.ndarray) -> tuple[float, float, float, int]:
     return p, r, f1, int(truth.sum())
 
 
-# The body's centre moving more than this share of the frame between two rows is a cut.
-CUT_JUMP = 0.1
-
-
 def csv_clips(track, labels: np.ndarray) -> list[tuple[int, int]]:
     """(start, end) row ranges of the separate recordings a CSV was assembled from.
 
     The author recorded each label separately, so a label change starts a new recording; so
-    does a cut, where the body's landmarks jump by more than CUT_JUMP of the frame between rows.
+    does a cut, found as the product finds one (tools.subject.segments: the body's centre
+    jumping by more than a torso length between neighbouring frames).
     """
-    xy = track.landmarks[:, :, :2].astype(np.float64)
-    with np.errstate(invalid="ignore"):
-        centre = np.nanmean(xy, axis=1)
-    jump = np.linalg.norm(np.diff(centre, axis=0), axis=1)
-    cuts = np.flatnonzero((labels[1:] != labels[:-1]) | (np.nan_to_num(jump) > CUT_JUMP)) + 1
-    edges = [0, *cuts.tolist(), len(labels)]
+    from tools.subject import segments
+
+    cuts = set(np.flatnonzero(labels[1:] != labels[:-1]) + 1)
+    cuts.update(run[0] for run in segments(track)[1:])
+    edges = [0, *sorted(int(c) for c in cuts if 0 < c < len(labels)), len(labels)]
     return list(zip(edges[:-1], edges[1:], strict=True))
 
 

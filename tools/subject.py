@@ -41,6 +41,19 @@ def _segments(center: np.ndarray, scale: np.ndarray, times: np.ndarray) -> list[
     return segments
 
 
+def _centre_and_scale(track: PoseTrack) -> tuple[np.ndarray, np.ndarray]:
+    """The body's centre (hips, else shoulders) in pixels and its torso length, per frame."""
+    center = midpoint(track, "hip")
+    shoulders = midpoint(track, "shoulder")
+    return np.where(np.isnan(center), shoulders, center), torso_length(track)
+
+
+def segments(track: PoseTrack) -> list[list[int]]:
+    """Frame indices of the runs in which the body moves continuously (no jump or cut)."""
+    center, scale = _centre_and_scale(track)
+    return _segments(center, scale, track.times_s)
+
+
 def follow_main_subject(track: PoseTrack) -> tuple[PoseTrack, dict]:
     """Returns the track with other people's frames removed, and a summary.
 
@@ -49,18 +62,15 @@ def follow_main_subject(track: PoseTrack) -> tuple[PoseTrack, dict]:
         frames set to NaN because they showed someone else}). The input is not modified; when
         nothing is dropped the same track object is returned.
     """
-    center = midpoint(track, "hip")
-    shoulders = midpoint(track, "shoulder")
-    center = np.where(np.isnan(center), shoulders, center)
-    scale = torso_length(track)
-    segments = _segments(center, scale, track.times_s)
-    if len(segments) <= 1:
+    center, scale = _centre_and_scale(track)
+    runs = _segments(center, scale, track.times_s)
+    if len(runs) <= 1:
         return track, {"switches": 0, "framesDropped": 0}
-    main = max(segments, key=len)
+    main = max(runs, key=len)
     main_center = np.nanmedian(center[main], axis=0)
     main_scale = float(np.nanmedian(scale[main]))
     keep = np.zeros(track.n_frames, dtype=bool)
-    for seg in segments:
+    for seg in runs:
         c = np.nanmedian(center[seg], axis=0)
         s = float(np.nanmedian(scale[seg]))
         same_place = np.linalg.norm(c - main_center) / main_scale <= SAME_PERSON_TORSOS
@@ -71,7 +81,7 @@ def follow_main_subject(track: PoseTrack) -> tuple[PoseTrack, dict]:
     drop = track.detected & ~keep
     dropped = int(drop.sum())
     if dropped == 0:
-        return track, {"switches": len(segments) - 1, "framesDropped": 0}
+        return track, {"switches": len(runs) - 1, "framesDropped": 0}
     landmarks, world = track.landmarks.copy(), track.world.copy()
     landmarks[drop] = np.nan
     world[drop] = np.nan
@@ -83,4 +93,4 @@ def follow_main_subject(track: PoseTrack) -> tuple[PoseTrack, dict]:
         width=track.width,
         height=track.height,
     )
-    return cleaned, {"switches": len(segments) - 1, "framesDropped": dropped}
+    return cleaned, {"switches": len(runs) - 1, "framesDropped": dropped}
