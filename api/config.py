@@ -32,6 +32,15 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     # How long a signed file link (video, profile image, export) stays valid.
     link_lifetime_s: int = 3600
+    # An upload that sends nothing for the idle deadline, or is not done by the total one, is
+    # cut off with 408: a slow body must not hold a connection and a temporary file forever.
+    upload_idle_timeout_s: float = 30.0
+    upload_timeout_s: float = 15 * 60.0
+    # Per user: bytes of video kept in storage, and analyses waiting or running at once.
+    quota_bytes: int = 2 * 1024**3
+    max_queued: int = 3
+    # On SIGTERM, running analyses get this long to finish before they are handed back.
+    shutdown_grace_s: float = 3.0
 
     @property
     def uses_postgres(self) -> bool:
@@ -97,4 +106,9 @@ def get_settings() -> Settings:
             o.strip() for o in os.environ.get("BIOME_CORS_ORIGINS", "").split(",") if o.strip()
         ),
         link_lifetime_s=int(os.environ.get("BIOME_LINK_LIFETIME_S", 3600)),
+        upload_idle_timeout_s=float(os.environ.get("BIOME_UPLOAD_IDLE_TIMEOUT_S", 30)),
+        upload_timeout_s=float(os.environ.get("BIOME_UPLOAD_TIMEOUT_S", 15 * 60)),
+        quota_bytes=int(os.environ.get("BIOME_QUOTA_BYTES", 2 * 1024**3)),
+        max_queued=int(os.environ.get("BIOME_MAX_QUEUED", 3)),
+        shutdown_grace_s=float(os.environ.get("BIOME_SHUTDOWN_GRACE_S", 3)),
     )

@@ -1,23 +1,31 @@
-"""Streaming multipart parsing with a size cap, and video container sniffing.
+"""Streaming multipart parsing with a size cap and deadlines, and video container sniffing.
 
 ``request.form()`` spools the whole file before anything can be checked; here the body is
-parsed as it arrives, the file part goes straight to a temporary file, and the upload is cut
-off with FILE_TOO_LARGE the moment it passes the cap.
+parsed as it arrives, the one file part goes straight to a temporary file, and the upload is
+cut off the moment it breaks a rule: past the byte cap (413), a second file part (400), no
+bytes for the idle deadline or not done by the total one (408). Whatever was written is removed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from python_multipart.multipart import MultipartParser, parse_options_header
+from python_multipart.multipart import MAX_BOUNDARY_LENGTH, MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from api.errors import ApiError
 
 MAX_FIELD_BYTES = 64 * 1024
+# The text fields together (names, headers, values) may add this much to the file's cap.
+MAX_FORM_OVERHEAD = 256 * 1024
+UPLOAD_SUFFIX = ".upload"
+DEFAULT_IDLE_TIMEOUT_S = 30.0
+DEFAULT_TOTAL_TIMEOUT_S = 15 * 60.0
 
 
 @dataclass
@@ -38,14 +46,65 @@ class MultipartForm:
             f.path.unlink(missing_ok=True)
 
 
+def _deadlines(request: Request) -> tuple[float, float]:
+    settings = getattr(request.app.state, "settings", None) if "app" in request.scope else None
+    return (
+        getattr(settings, "upload_idle_timeout_s", DEFAULT_IDLE_TIMEOUT_S),
+        getattr(settings, "upload_timeout_s", DEFAULT_TOTAL_TIMEOUT_S),
+    )
+
+
+async def _timed(request: Request, idle_s: float, total_s: float) -> AsyncIterator[bytes]:
+    """The body's chunks, or 408 when the client stalls or takes too long overall."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + total_s
+    chunks = request.stream().__aiter__()
+    while True:
+        left = deadline - loop.time()
+        try:
+            if left <= 0:
+                raise TimeoutError
+            chunk = await asyncio.wait_for(chunks.__anext__(), min(idle_s, left))
+        except StopAsyncIteration:
+            return
+        except TimeoutError:
+            total = left <= idle_s
+            raise ApiError(
+                "REQUEST_TIMEOUT",
+                f"The upload took longer than {total_s:.0f} s"
+                if total
+                else f"The upload sent nothing for {idle_s:.0f} s",
+                {"limitSeconds": total_s if total else idle_s},
+                status_code=408,
+            ) from None
+        yield chunk
+
+
 async def parse_multipart(request: Request, tmp_dir: Path, max_file_bytes: int) -> MultipartForm:
-    """Parse a multipart body; file parts land in ``tmp_dir``. The caller owns the files."""
+    """Parse a multipart body with at most one file part, which lands in ``tmp_dir``.
+
+    The caller owns the file. The deadlines come from the app's settings when it has them.
+    """
     content_type, params = parse_options_header(request.headers.get("content-type"))
     boundary = params.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
         raise ApiError("VALIDATION_ERROR", "Expected a multipart/form-data body")
+    if len(boundary) > MAX_BOUNDARY_LENGTH:
+        raise ApiError(
+            "VALIDATION_ERROR",
+            f"The multipart boundary is {len(boundary)} characters; at most "
+            f"{MAX_BOUNDARY_LENGTH} are accepted (RFC 2046 asks for 70)",
+        )
+    max_body = max_file_bytes + MAX_FORM_OVERHEAD
+    too_large = ApiError(
+        "FILE_TOO_LARGE",
+        f"The upload exceeds the {max_file_bytes // (1024 * 1024)} MB limit",
+        {"limitBytes": max_file_bytes},
+    )
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_file_bytes + MAX_FIELD_BYTES:
+    if declared and declared.isascii() and declared.isdigit() and len(declared) > 15:
+        raise too_large
+    if declared and declared.isascii() and declared.isdigit() and int(declared) > max_body:
         raise ApiError(
             "FILE_TOO_LARGE",
             f"The upload is {int(declared)} bytes; the limit is {max_file_bytes} bytes",
@@ -78,7 +137,14 @@ async def parse_multipart(request: Request, tmp_dir: Path, max_file_bytes: int) 
         name = disp.get(b"name", b"").decode("utf-8", "replace")
         state["name"] = name
         if b"filename" in disp:
-            fd, tmp = tempfile.mkstemp(dir=tmp_dir, suffix=".upload")
+            if form.files:
+                # Each extra part would be one more file of up to the cap on disk.
+                raise ApiError(
+                    "VALIDATION_ERROR",
+                    "One file per upload: a second file part was sent",
+                    {"field": name},
+                )
+            fd, tmp = tempfile.mkstemp(dir=tmp_dir, suffix=UPLOAD_SUFFIX)
             state["file"] = os.fdopen(fd, "wb")
             state["path"] = Path(tmp)
             state["size"] = 0
@@ -113,27 +179,34 @@ async def parse_multipart(request: Request, tmp_dir: Path, max_file_bytes: int) 
             form.fields[state["name"]] = state["buf"].decode("utf-8", "replace")
         state.clear()
 
-    parser = MultipartParser(
-        boundary,
-        {
-            "on_part_begin": on_part_begin,
-            "on_part_data": on_part_data,
-            "on_part_end": on_part_end,
-            "on_header_field": on_header_field,
-            "on_header_value": on_header_value,
-            "on_header_end": on_header_end,
-            "on_headers_finished": on_headers_finished,
-        },
-    )
+    idle_s, total_s = _deadlines(request)
+    received = 0
     try:
-        async for chunk in request.stream():
+        parser = MultipartParser(
+            boundary,
+            {
+                "on_part_begin": on_part_begin,
+                "on_part_data": on_part_data,
+                "on_part_end": on_part_end,
+                "on_header_field": on_header_field,
+                "on_header_value": on_header_value,
+                "on_header_end": on_header_end,
+                "on_headers_finished": on_headers_finished,
+            },
+        )
+        async for chunk in _timed(request, idle_s, total_s):
+            received += len(chunk)
+            if received > max_body:
+                raise too_large
             parser.write(chunk)
         parser.finalize()
     except ApiError:
         _abort(state, form)
         raise
-    except Exception as exc:
+    except BaseException as exc:
         _abort(state, form)
+        if not isinstance(exc, Exception):
+            raise  # cancelled (client gone, shutdown): nothing to answer
         raise ApiError("VALIDATION_ERROR", "Malformed multipart body") from exc
     return form
 
@@ -141,6 +214,8 @@ async def parse_multipart(request: Request, tmp_dir: Path, max_file_bytes: int) 
 def _abort(state: dict, form: MultipartForm) -> None:
     if f := state.get("file"):
         f.close()
+    if path := state.get("path"):
+        path.unlink(missing_ok=True)
     form.discard()
 
 
