@@ -12,7 +12,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from tools.frame_times import packet_times_ms, rate_of
+
 MAX_DURATION_S = 300.0
+# A header claiming more than this is as good as no header (OpenCV turns a missing count into
+# a huge number).
+PLAUSIBLE_HEADER_S = 24 * 3600.0
 
 UNSUPPORTED_FORMAT = "UNSUPPORTED_FORMAT"
 VALIDATION_ERROR = "VALIDATION_ERROR"
@@ -41,12 +46,17 @@ class VideoInfo:
     Attributes:
         path: Path of the video file.
         duration_s: Duration in seconds (frame_count / fps).
-        fps: Frames per second reported by the container.
-        frame_count: Number of frames reported by the container.
+        fps: Frames per second reported by the container (the average rate when timing is
+            "packets").
+        frame_count: Number of frames reported by the container (counted from the packets when
+            timing is "packets").
         width: Frame width in pixels after applying rotation metadata.
         height: Frame height in pixels after applying rotation metadata.
         rotation: Rotation metadata in degrees (0, 90, 180, 270).
         codec: FourCC code of the video stream, e.g. "avc1".
+        timing: "header" when the container declares frame count and rate; "packets" when it
+            does not (a browser recording) and they were read from the packets' times, which
+            iter_frames then uses as the frame timestamps.
     """
 
     path: str
@@ -57,6 +67,7 @@ class VideoInfo:
     height: int
     rotation: int
     codec: str
+    timing: str = "header"
 
     def to_dict(self) -> dict:
         """Returns the info as a plain JSON-serialisable dict."""
@@ -90,7 +101,7 @@ def probe_video(path: str | Path) -> VideoInfo:
 
     Raises:
         VideoError: UNSUPPORTED_FORMAT if the file is missing, cannot be opened or decoded, or
-            reports no frames or no frame rate; VALIDATION_ERROR if longer than MAX_DURATION_S.
+            has no frames or no frame rate; VALIDATION_ERROR if longer than MAX_DURATION_S.
     """
     p = Path(path)
     if not p.is_file():
@@ -103,8 +114,6 @@ def probe_video(path: str | Path) -> VideoInfo:
         frame_count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
         rotation = int(cap.get(cv2.CAP_PROP_ORIENTATION_META) or 0) % 360
         codec = _fourcc(cap)
-        if fps <= 0 or frame_count <= 0:
-            raise VideoError(UNSUPPORTED_FORMAT, "the video reports no frames or no frame rate")
         ok, frame = cap.read()
         if not ok or frame is None:
             raise VideoError(
@@ -114,6 +123,14 @@ def probe_video(path: str | Path) -> VideoInfo:
         height, width = frame.shape[:2]
     finally:
         cap.release()
+    timing = "header"
+    if fps <= 0 or frame_count <= 0 or frame_count / fps > PLAUSIBLE_HEADER_S:
+        # No usable header (e.g. Chromium's MediaRecorder WebM): count the packets instead.
+        timing = "packets"
+        times = _packet_times(p)
+        frame_count, fps = int(times.size), rate_of(times)
+        if frame_count < 2 or fps <= 0:
+            raise VideoError(UNSUPPORTED_FORMAT, "the video has no frames or no frame rate")
     duration_s = frame_count / fps
     if duration_s > MAX_DURATION_S:
         raise VideoError(
@@ -129,7 +146,16 @@ def probe_video(path: str | Path) -> VideoInfo:
         height=int(height),
         rotation=rotation,
         codec=codec,
+        timing=timing,
     )
+
+
+def _packet_times(path: Path) -> np.ndarray:
+    try:
+        return packet_times_ms(path)
+    except Exception as exc:  # PyAV raises its own error classes (InvalidDataError, ...).
+        message = f"could not read the video's frame times: {exc}"
+        raise VideoError(UNSUPPORTED_FORMAT, message) from exc
 
 
 def iter_frames(
@@ -138,7 +164,9 @@ def iter_frames(
     """Streams decoded frames one at a time.
 
     Timestamps are computed from the frame index and fps rather than read from the
-    container, so they are strictly increasing as MediaPipe's video mode requires.
+    container, so they are strictly increasing as MediaPipe's video mode requires. A video
+    without a usable header (timing "packets") has no fixed rate to trust: its timestamps are
+    the frames' own presentation times (from 0, forced strictly increasing).
 
     Args:
         path: Path of the video file.
@@ -158,18 +186,26 @@ def iter_frames(
     cap = _open(path)
     if not cap.isOpened():
         raise VideoError(PROCESSING_ERROR, "the video could not be reopened for decoding")
+    own_times = info.timing == "packets"
+    first, last = None, -1.0
     try:
         index = 0
         while True:
             # grab() skips the colour conversion for frames that stride drops.
             if not cap.grab():
                 break
+            ts = index * 1000.0 / info.fps
+            if own_times:
+                pos = float(cap.get(cv2.CAP_PROP_POS_MSEC))
+                first = pos if first is None else first
+                ts = max(pos - first, last + 1e-3) if index else 0.0
+                last = ts
             if index % stride == 0:
                 ok, bgr = cap.retrieve()
                 if not ok or bgr is None:
                     break
                 rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-                yield index, index * 1000.0 / info.fps, rgb
+                yield index, ts, rgb
             index += 1
     finally:
         cap.release()
