@@ -39,6 +39,7 @@ _PROMPT_KEYS = (
     "metrics",
     "issues",
     "score",
+    "scoreNote",
     "checks",
 )
 

@@ -1,0 +1,108 @@
+"""Steps a person takes in the app, shared by the upload and the webcam tests."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from tests.browser.app import TOKEN_KEY, api_get
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+PROGRESS_URL = re.compile(r"/sessions/([0-9a-f-]{36})/progress")
+RESULTS_URL = re.compile(r"/results/([0-9a-f-]{36})")
+
+
+def token_of(page) -> str:
+    token = page.evaluate("k => localStorage.getItem(k)", TOKEN_KEY)
+    assert token, f"no token in localStorage[{TOKEN_KEY!r}]"
+    return token
+
+
+def follow_progress(page, timeout_s: float = 300) -> tuple[str, list[int]]:
+    """From the analysing page to the results: returns the session id and the percentages
+    the progress bar showed on the way."""
+    page.wait_for_url(PROGRESS_URL)
+    session_id = PROGRESS_URL.search(page.url).group(1)
+    seen: list[int] = []
+    bar = page.get_by_role("progressbar").first
+    deadline = time.monotonic() + timeout_s
+    while not RESULTS_URL.search(page.url):
+        if time.monotonic() > deadline:
+            alerts = page.get_by_role("alert").all_inner_texts()
+            raise AssertionError(f"still analysing after {timeout_s} s: {seen[-5:]} {alerts}")
+        if bar.count() and bar.is_visible():
+            value = bar.get_attribute("aria-valuenow")
+            if value is not None and (not seen or seen[-1] != round(float(value))):
+                seen.append(round(float(value)))
+        # The app may move on by itself or offer a link to the results.
+        link = page.get_by_role("link", name=re.compile(r"results", re.I))
+        if link.count() and link.first.is_visible():
+            link.first.click()
+        page.wait_for_timeout(250)
+    assert RESULTS_URL.search(page.url).group(1) == session_id
+    return session_id, seen
+
+
+def video_state(page) -> dict:
+    return page.get_by_label("Your video").evaluate(
+        "v => ({t: v.currentTime, paused: v.paused, ready: v.readyState, d: v.duration})"
+    )
+
+
+def play_for(page, seconds: float) -> None:
+    """Play the video until ``seconds`` of it have played, then pause."""
+    video = page.get_by_label("Your video")
+    video.evaluate("v => { v.muted = true; return v.play(); }")
+    page.wait_for_function(
+        f"() => document.querySelector('video[aria-label=\"Your video\"]').currentTime > {seconds}",
+        timeout=60_000,
+    )
+    video.evaluate("v => v.pause()")
+
+
+def overlay_pixels(page) -> dict:
+    """Drawn (non-transparent) pixels of the pose overlay, and a fingerprint of the drawing."""
+    return page.get_by_label("Pose overlay").evaluate(
+        """c => {
+          const copy = document.createElement('canvas');
+          copy.width = c.width; copy.height = c.height;
+          const ctx = copy.getContext('2d');
+          ctx.drawImage(c, 0, 0);
+          const data = ctx.getImageData(0, 0, c.width, c.height).data;
+          let drawn = 0, sum = 0;
+          for (let i = 3; i < data.length; i += 4) {
+            if (data[i] > 0) { drawn++; sum = (sum * 31 + i) % 1000000007; }
+          }
+          return {drawn, sum, width: c.width, height: c.height};
+        }"""
+    )
+
+
+def seek_target(page, frame: int, fps: float) -> None:
+    expected = frame / fps
+    page.wait_for_function(
+        "([e]) => Math.abs(document.querySelector('video[aria-label=\"Your video\"]')"
+        ".currentTime - e) < 0.06",
+        arg=[expected],
+        timeout=10_000,
+    )
+
+
+def clip_fps(truth: dict) -> float:
+    """The frame rate the frame numbers count in: the probed one, else a rep's frame/time."""
+    fps = (truth["result"].get("video") or {}).get("fps")
+    if fps:
+        return float(fps)
+    rep = next(r for r in truth["reps"] if r["startTime"] > 0)
+    return rep["startFrame"] / rep["startTime"]
+
+
+def results_truth(server, token: str, session_id: str) -> dict:
+    """What the API says about the session: the tests compare the page with it."""
+    return api_get(server, token, f"/v1/analysis/sessions/{session_id}/results")
+
+
+def shown_number(text: str) -> float:
+    match = NUMBER.search(text)
+    assert match, f"no number in {text!r}"
+    return float(match.group())

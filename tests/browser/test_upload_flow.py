@@ -1,0 +1,163 @@
+"""A new person's whole visit, in Chromium against the real server, with a real clip.
+
+Sign up → choose the squat → upload ``squat_front_01.mp4`` (six reps) → follow the analysis →
+the results show the six reps and the score, the skeleton is drawn over the playing video,
+the rep and issue markers seek it → the coach answers a question → history and progress list
+the session → deleting it removes it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.app import PASSWORD, exercise_id, new_name, plain_sentence, ready
+from tests.browser.flows import (
+    clip_fps,
+    follow_progress,
+    overlay_pixels,
+    play_for,
+    results_truth,
+    seek_target,
+    shown_number,
+    token_of,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+
+def sign_up(page, name: str) -> None:
+    page.goto("/signup")
+    page.get_by_label(re.compile(r"^e-?mail", re.I)).fill(f"{name}@example.com")
+    page.get_by_label(re.compile(r"^user ?name", re.I)).fill(name)
+    for field in page.locator("input[type=password]").all():
+        field.fill(PASSWORD)
+    page.get_by_role("button", name=re.compile(r"sign up|create", re.I)).click()
+    page.wait_for_url(lambda url: "/signup" not in url)
+
+
+def choose_exercise(page, server, name: str) -> None:
+    """From the catalogue to the upload page with the exercise chosen."""
+    page.goto("/exercises")
+    ready(page)
+    search = page.get_by_role("searchbox")
+    if search.count():
+        search.first.fill(name)
+    eid = exercise_id(server, name)
+    page.locator(f'a[href*="/analyze?exercise={eid}"]').first.click()
+    page.wait_for_url(re.compile(rf"/analyze\?exercise={eid}"))
+
+
+def test_sign_up_upload_results_chat_history_delete(page, server, squat_video):
+    # Sign up, as a person: the form, not the API.
+    sign_up(page, new_name("browser"))
+    token = token_of(page)
+
+    choose_exercise(page, server, "Squat")
+    page.locator("input[type=file]").set_input_files(squat_video)
+    page.get_by_role("button", name=re.compile(r"upload|analy[sz]e", re.I)).click()
+
+    session_id, percentages = follow_progress(page)
+    assert percentages == sorted(percentages), percentages
+    truth = results_truth(server, token, session_id)
+    result = truth["result"]
+    assert result["repCount"] == 6
+
+    # The score and the reps, as the API measured them.
+    page.get_by_test_id("rep-count").wait_for()
+    assert shown_number(page.get_by_test_id("rep-count").inner_text()) == 6
+    score = page.get_by_test_id("score").inner_text()
+    if result["overallScore"] is None:
+        assert "not rated" in score.lower()
+    else:
+        assert abs(shown_number(score) - result["overallScore"]) <= 0.05, score
+
+    # The skeleton is drawn over the video while it plays, and moves with it.
+    play_for(page, 3.0)
+    first = overlay_pixels(page)
+    assert first["drawn"] > 200, first
+    play_for(page, 5.0)
+    second = overlay_pixels(page)
+    assert second["drawn"] > 200 and second["sum"] != first["sum"], (first, second)
+
+    # Markers seek: a rep to its first frame, an issue to the start of its frame range.
+    fps = clip_fps(truth)
+    reps = truth["reps"]
+    page.get_by_role("button", name="Rep 3", exact=True).click()
+    seek_target(page, reps[2]["startFrame"], fps)
+    for issue in truth["issues"][:1]:
+        marker = page.get_by_role(
+            "button", name=re.compile(rf"frames {issue['frameStart']}\D+{issue['frameEnd']}")
+        ).first
+        marker.click()
+        seek_target(page, issue["frameStart"], fps)
+
+    # The coach answers a question in the chat panel.
+    question = page.get_by_role("textbox", name=re.compile(r"ask|message|question", re.I))
+    question.fill("How deep did I squat on my reps?")
+    question.press("Enter")
+    answer = page.get_by_role("log").or_(page.get_by_role("region", name=re.compile("chat", re.I)))
+    page.wait_for_function(
+        "() => document.body.innerText.includes('How deep did I squat on my reps?')"
+    )
+    conversation = _conversation(server, token, session_id)
+    coach = [m for m in conversation if m["role"] == "coach"]
+    assert coach, conversation
+    page.get_by_text(coach[-1]["text"][:40], exact=False).first.wait_for()
+    assert answer.count()
+
+    # A deep link to the results loads them (the app, served for any non-API path).
+    page.goto(f"/results/{session_id}")
+    page.get_by_test_id("rep-count").wait_for()
+
+    # History lists the session; progress shows the exercise.
+    page.get_by_role("link", name=re.compile(r"^history$", re.I)).first.click()
+    ready(page)
+    entry = page.locator(f'a[href$="/results/{session_id}"]')
+    entry.first.wait_for()
+    page.get_by_role("link", name=re.compile(r"^progress$", re.I)).first.click()
+    ready(page)
+    assert page.get_by_role("main").get_by_text("Squat").first.is_visible()
+
+    # Delete, with confirmation, from the history.
+    page.get_by_role("link", name=re.compile(r"^history$", re.I)).first.click()
+    ready(page)
+    page.once("dialog", lambda dialog: dialog.accept())
+    link = page.locator(f'a[href$="/results/{session_id}"]')
+    item = page.get_by_role("listitem").filter(has=link)
+    scope = item if item.count() else page
+    scope.get_by_role("button", name=re.compile("delete", re.I)).first.click()
+    dialog = page.get_by_role("dialog")
+    if dialog.count():
+        dialog.get_by_role("button", name=re.compile(r"delete|yes|confirm", re.I)).click()
+    entry.first.wait_for(state="detached")
+    with server.http() as http:
+        gone = http.get(
+            f"/v1/analysis/sessions/{session_id}", headers={"Authorization": f"Bearer {token}"}
+        )
+    assert gone.status_code == 404
+    assert page.log.errors == [], page.log.errors
+    assert page.log.csp_violations() == []
+
+
+def _conversation(server, token, session_id):
+    from tests.browser.app import api_get
+
+    return api_get(server, token, f"/v1/analysis/sessions/{session_id}/chat")["messages"]
+
+
+def test_wrong_password_is_a_plain_sentence(page, server):
+    from tests.browser.app import register
+
+    account = register(server, "wrongpw")
+    page.goto("/login")
+    page.get_by_label(re.compile(r"^e-?mail", re.I)).fill(account["email"])
+    page.get_by_label(re.compile(r"^password", re.I)).fill("not the password")
+    page.get_by_role("button", name=re.compile(r"^(log|sign) ?in$", re.I)).click()
+    alert = page.get_by_role("alert").filter(has_text=re.compile(r"\w"))
+    alert.first.wait_for()
+    message = alert.first.inner_text()
+    assert plain_sentence(message), message
+    assert "password" in message.lower()
+    assert "/login" in page.url
