@@ -8,6 +8,7 @@ import logging
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
@@ -20,7 +21,19 @@ from api.jobs import LocalJobQueue
 from api.middleware import RequestContextMiddleware
 from api.openapi import docs, docs_init, generate, openapi_json, swagger_assets_dir
 from api.ratelimit import RateLimitMiddleware
-from api.routes import admin, analysis, auth, chat, exercises, files, health, progress, user, ws
+from api.routes import (
+    admin,
+    analysis,
+    auth,
+    chat,
+    exercises,
+    files,
+    health,
+    progress,
+    user,
+    webapp,
+    ws,
+)
 from api.storage import Storage
 from api.workers import WorkerPool
 
@@ -67,6 +80,10 @@ routes = [
     Route("/docs", docs, methods=["GET"], include_in_schema=False),
     Route("/docs/init.js", docs_init, methods=["GET"], include_in_schema=False),
     Mount("/docs/assets", StaticFiles(directory=swagger_assets_dir()), name="docs-assets"),
+    # The web app (api/webapp, built from web/): its hashed bundle, and index.html for every
+    # other GET so that deep links open the app. Last: everything above keeps its meaning.
+    Mount("/assets", app=webapp.AssetFiles(), name="webapp-assets"),
+    Route("/{path:path}", webapp.page, methods=["GET"], include_in_schema=False),
 ]
 
 
@@ -117,6 +134,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             max_age=600,
         ),
         Middleware(RateLimitMiddleware),
+        # JSON, HTML and the bundle; video, pictures, partial and pre-compressed responses
+        # pass as they are (Starlette's exclusions). No cookies carry credentials here, so
+        # compressing a secret next to reflected input (BREACH) has nothing to leak.
+        Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6),
     ]
     app = Starlette(
         routes=routes,
