@@ -142,7 +142,7 @@ def render_times(base: str, token: str, session_id: str, runs: int) -> None:
             samples = [first_render(browser, url, selector, auth) for _ in range(runs)]
             shown = [s["shown"] for s in samples]
             fcp = [s["fcp"] for s in samples if s["fcp"] is not None]
-            paint = f"; first paint median {statistics.median(fcp):.0f} ms" if fcp else ""
+            paint = f"; FCP median {statistics.median(fcp):.0f} ms" if fcp else ""
             print(
                 f"   {name:<8} {selector:<24} visible: median {statistics.median(shown):6.0f} ms"
                 f" (min {min(shown):.0f}, max {max(shown):.0f}){paint}"

@@ -102,10 +102,16 @@ def sign_in(page, token: str) -> None:
     page.evaluate("([k, t]) => localStorage.setItem(k, t)", [TOKEN_KEY, token])
 
 
+# Nothing marked busy and no "Loading…" spinner (role=status) left on the page.
+LOADED = """() => !document.querySelector('[aria-busy="true"]') &&
+  ![...document.querySelectorAll('[role="status"]')]
+    .some(e => /^\\s*Loading/.test(e.textContent))"""
+
+
 def ready(page) -> None:
     """The page has rendered its content: a level-1 heading and nothing still loading."""
     page.get_by_role("heading", level=1).first.wait_for(state="visible")
-    page.wait_for_function("() => !document.querySelector('[aria-busy=\"true\"]')", timeout=30_000)
+    page.wait_for_function(LOADED, timeout=30_000)
 
 
 def horizontal_overflow(page) -> int:

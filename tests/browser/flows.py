@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 import time
 
+from playwright.sync_api import Error as PlaywrightError
+
 from tests.browser.app import TOKEN_KEY, api_get
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 PROGRESS_URL = re.compile(r"/sessions/([0-9a-f-]{36})/progress")
 RESULTS_URL = re.compile(r"/results/([0-9a-f-]{36})")
+# A native <progress> has a value; an ARIA progressbar, aria-valuenow.
+READ_PROGRESS = "e => e.value ?? Number(e.getAttribute('aria-valuenow'))"
 
 
 def token_of(page) -> str:
@@ -24,17 +28,21 @@ def follow_progress(page, timeout_s: float = 300) -> tuple[str, list[int]]:
     page.wait_for_url(PROGRESS_URL)
     session_id = PROGRESS_URL.search(page.url).group(1)
     seen: list[int] = []
-    bar = page.get_by_role("progressbar").first
+    bar = page.get_by_role("progressbar", name=re.compile("analysis", re.I))
     deadline = time.monotonic() + timeout_s
     while not RESULTS_URL.search(page.url):
         if time.monotonic() > deadline:
             alerts = page.get_by_role("alert").all_inner_texts()
             raise AssertionError(f"still analysing after {timeout_s} s: {seen[-5:]} {alerts}")
-        if bar.count() and bar.is_visible():
-            value = bar.get_attribute("aria-valuenow")
-            if value is not None and (not seen or seen[-1] != round(float(value))):
-                seen.append(round(float(value)))
-        # The app may move on by itself or offer a link to the results.
+        try:
+            value = bar.evaluate(
+                "e => e.value ?? Number(e.getAttribute('aria-valuenow'))", timeout=500
+            )
+        except PlaywrightError:  # not on the page (yet, or any more)
+            value = None
+        if value is not None and (not seen or seen[-1] != round(value)):
+            seen.append(round(value))
+        # The app moves on to the results by itself; a link to them would do as well.
         link = page.get_by_role("link", name=re.compile(r"results", re.I))
         if link.count() and link.first.is_visible():
             link.first.click()
