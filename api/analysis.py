@@ -16,10 +16,11 @@ from pathlib import Path
 
 from api import progress
 from api.events import EventBroker
-from api.results import save_report
+from api.results import as_report, complete_event, save_report
 from api.storage import Storage, remove_quietly
 from api.tables import AnalysisSession
 from api.workers import WorkerPool
+from tools.report import Report
 
 log = logging.getLogger("biome.analysis")
 
@@ -82,8 +83,10 @@ class AnalysisRunner:
             artifacts = Path(self.tmp_dir) / f"keyframes-{session_id}"
             try:
                 async with self.storage.local_copy(key, self.tmp_dir) as path:
-                    report = await self.pool.analyze(
-                        session_id, str(path), session["exercise_name"], str(artifacts)
+                    report = as_report(
+                        await self.pool.analyze(
+                            session_id, str(path), session["exercise_name"], str(artifacts)
+                        )
                     )
                 await self._store_keyframes(report, artifacts, key.rsplit("/", 1)[0])
             finally:
@@ -115,23 +118,16 @@ class AnalysisRunner:
             },
         )
         self.broker.publish(
-            session_id,
-            {
-                "type": "analysis_complete",
-                "data": {
-                    "resultId": str(result_id),
-                    "overallScore": round(float(report["overallScore"]), 1),
-                },
-            },
+            session_id, complete_event(str(result_id), report.overallScore, report.unratedReason)
         )
 
-    async def _store_keyframes(self, report: dict, artifacts: Path, prefix: str) -> None:
+    async def _store_keyframes(self, report: Report, artifacts: Path, prefix: str) -> None:
         """Put the drawn keyframes beside the video; each keyframe then names its storage key."""
-        for keyframe in report.get("keyframes") or []:
-            name = keyframe.pop("file", None)
+        for keyframe in report.keyframes:
+            name, keyframe.file = keyframe.file, None
             if name and (artifacts / name).is_file():
-                keyframe["key"] = f"{prefix}/keyframes/{name}"
-                await self.storage.put_file(artifacts / name, keyframe["key"])
+                keyframe.key = f"{prefix}/keyframes/{name}"
+                await self.storage.put_file(artifacts / name, keyframe.key)
 
     async def _fail(self, sid: uuid.UUID, session_id: str, exc: Exception) -> None:
         code = getattr(exc, "code", None)

@@ -58,7 +58,11 @@ def _set_role(args: argparse.Namespace) -> int:
 
 def _print_report(payload: dict) -> None:
     result = payload["result"]
-    print(f"{result['exercise']}: {result['repCount']} reps, score {result['overallScore']}/10")
+    if result["overallScore"] is None:
+        rating = f"not rated: {result['unratedReason']}"
+    else:
+        rating = f"score {result['overallScore']}/10"
+    print(f"{result['exercise']}: {result['repCount']} reps, {rating}")
     print(
         f"coach: {result['coach']}   frames: {result['totalFrames']}   "
         f"processing: {result['processingTime']} s"
@@ -107,18 +111,18 @@ def _analyze(args: argparse.Namespace) -> int:
     except AnalysisError as exc:
         print(f"biome: {exc.code}: {exc.message}", file=sys.stderr)
         return 1
-    if args.keyframes:
-        folder = Path(args.keyframes).resolve()
-        for keyframe in report.get("keyframes") or []:
-            if name := keyframe.get("file"):
-                keyframe["url"] = (folder / name).as_uri()
+    folder = Path(args.keyframes).resolve() if args.keyframes else None
     session = {
         "id": str(uuid.uuid4()),
         "exerciseName": report["exercise"],
         "videoUrl": path.resolve().as_uri(),
         "createdAt": dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z"),
     }
-    payload = results_payload(session, report)
+    payload = results_payload(
+        session,
+        report,
+        lambda keyframe: (folder / keyframe.file).as_uri() if folder and keyframe.file else None,
+    )
     if args.json:
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
         print()

@@ -2,7 +2,9 @@
 completes or is deleted, so the progress endpoints read it without scanning history.
 
 The trend is the least-squares slope of the most recent scores (up to ``TREND_WINDOW``), not a
-comparison of the last two: one bad session does not make a decline.
+comparison of the last two: one bad session does not make a decline. Sets that could not be rated
+(a null score) count as analyses but stay out of the average and the trend; the row says how
+many there were.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def trend(scores: list[float]) -> str | None:
 
 
 async def completed_scores(user_id, exercise_id=None) -> list[dict]:
-    """(score, date, exercise) of a user's completed analyses, oldest first."""
+    """(score or None, date, exercise) of a user's completed analyses, oldest first."""
     query = (
         AnalysisResult.select(
             AnalysisResult.overall_score,
@@ -54,6 +56,11 @@ async def completed_scores(user_id, exercise_id=None) -> list[dict]:
     return await query
 
 
+def rated(rows: list[dict]) -> list[float]:
+    """The scores of the rated analyses among ``completed_scores`` rows, in their order."""
+    return [float(r["overall_score"]) for r in rows if r["overall_score"] is not None]
+
+
 async def refresh(user_id: uuid.UUID, exercise_id: uuid.UUID | None, exercise_name: str) -> None:
     """Recompute the user's progress row for one exercise from their completed analyses."""
     rows = await completed_scores(user_id, exercise_id)
@@ -65,11 +72,14 @@ async def refresh(user_id: uuid.UUID, exercise_id: uuid.UUID | None, exercise_na
     if not rows:
         await UserProgress.delete().where(where)
         return
-    scores = [float(r["overall_score"]) for r in rows]
+    scores = rated(rows)
     values = {
         UserProgress.exercise_name: exercise_name,
-        UserProgress.average_score: Decimal(str(round(sum(scores) / len(scores), 1))),
-        UserProgress.total_analyses: len(scores),
+        UserProgress.average_score: Decimal(str(round(sum(scores) / len(scores), 1)))
+        if scores
+        else None,
+        UserProgress.total_analyses: len(rows),
+        UserProgress.unrated_analyses: len(rows) - len(scores),
         UserProgress.last_analysis_date: rows[-1]["created_at"],
         UserProgress.improvement_trend: trend(scores),
         UserProgress.updated_at: dt.datetime.now(dt.UTC),

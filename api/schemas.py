@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from api.errors import STATUS_CODES
 
 
@@ -142,3 +144,17 @@ COMPONENTS: dict[str, dict] = {
     "SessionStatus": SESSION_STATUS,
     "Pagination": PAGINATION,
 }
+
+
+def model_schema(model: type[BaseModel]) -> dict:
+    """A pydantic model's JSON schema (as serialised), its sub-models named in ``COMPONENTS``.
+
+    The shape is then defined once, by the model, and the contract follows it.
+    """
+    schema = model.model_json_schema(
+        mode="serialization", ref_template="#/components/schemas/{model}"
+    )
+    for name, sub in schema.pop("$defs", {}).items():
+        assert COMPONENTS.get(name, sub) == sub, f"two shapes named {name}"
+        COMPONENTS[name] = sub
+    return schema

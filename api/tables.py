@@ -70,7 +70,8 @@ class AnalysisSession(Table, tablename="analysis_sessions"):
 class AnalysisResult(Table, tablename="analysis_results"):
     id = UUID(primary_key=True)
     session_id = ForeignKey(references=AnalysisSession, on_delete=OnDelete.cascade, index=True)
-    overall_score = Numeric(digits=(3, 1), null=False)
+    # Null when the set could not be rated (unrated_reason says why); never a stand-in 0.
+    overall_score = Numeric(digits=(3, 1), null=True, default=None)
     total_frames = Integer(null=False)
     processing_time = Numeric(digits=(10, 2), null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
@@ -81,6 +82,7 @@ class AnalysisResult(Table, tablename="analysis_results"):
     summary = Text(null=True, default=None)
     reps = JSON(default="[]")
     details = JSON(default="{}")
+    unrated_reason = Text(null=True, default=None)
 
 
 class FormIssue(Table, tablename="form_issues"):
@@ -94,6 +96,7 @@ class FormIssue(Table, tablename="form_issues"):
     confidence_score = Numeric(digits=(3, 2), null=True, default=None)
     position = Integer(default=0)  # keeps the report's order
     created_at = Timestamptz(default=TimestamptzNow())
+    details = JSON(default="{}")  # reps, share, measured, rule (tools.report.Issue)
 
 
 class Metric(Table, tablename="metrics"):
@@ -105,6 +108,7 @@ class Metric(Table, tablename="metrics"):
     status = Varchar(length=20, null=False)
     position = Integer(default=0)  # keeps the report's order
     created_at = Timestamptz(default=TimestamptzNow())
+    details = JSON(default="{}")  # value, unit (tools.report.Metric)
 
 
 class Strength(Table, tablename="strengths"):
@@ -130,6 +134,7 @@ class UserProgress(Table, tablename="user_progress"):
     exercise_name = Varchar(length=100, null=False)
     average_score = Numeric(digits=(3, 1), null=True, default=None)
     total_analyses = Integer(default=0)
+    unrated_analyses = Integer(default=0)  # completed but not rated: outside the average
     last_analysis_date = Timestamptz(null=True, default=None)
     improvement_trend = Varchar(length=20, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())

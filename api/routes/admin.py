@@ -158,7 +158,11 @@ STATS = obj(
             }
         ),
         "analyses": obj(
-            {"averageScore": nullable(number()), "averageProcessingTime": nullable(number())}
+            {
+                "averageScore": nullable(number(description="Of the rated analyses")),
+                "unrated": integer(description="Analyses that could not be rated (null score)"),
+                "averageProcessingTime": nullable(number()),
+            }
         ),
         "storage": obj({"videoBytes": integer()}),
         "jobs": obj({"queued": integer(), "workers": integer()}),
@@ -198,7 +202,11 @@ async def stats(request: Request):
                 "last24h": await AnalysisSession.count().where(AnalysisSession.created_at >= since),
             },
             "analyses": {
+                # AVG skips the null scores of unrated sets.
                 "averageScore": _round(averages["score"]),
+                "unrated": await AnalysisResult.count().where(
+                    AnalysisResult.overall_score.is_null()
+                ),
                 "averageProcessingTime": _round(averages["time"]),
             },
             "storage": {"videoBytes": int(sizes["bytes"] or 0)},

@@ -23,6 +23,7 @@ from api.schemas import (
     array,
     envelope,
     integer,
+    model_schema,
     nullable,
     number,
     obj,
@@ -33,6 +34,7 @@ from api.storage import session_prefix, video_key
 from api.tables import AnalysisResult, AnalysisSession, Exercise
 from api.uploads import container_duration, parse_multipart, sniff_video
 from tools.exercises import resolve_exercise
+from tools.report import UNRATED_REASON, Report, ResultsPayload
 from tools.video import MAX_DURATION_S, VideoError, probe_video
 
 # Rough seconds of work per second of video on one worker, for the client's first estimate.
@@ -277,79 +279,8 @@ def session_fields(request: Request, session: dict) -> dict:
     }
 
 
-RESULTS = obj(
-    {
-        "session": obj(
-            {
-                "id": UUID,
-                "exerciseName": string(),
-                "videoUrl": nullable(string(description="Signed link to the video; expires")),
-                "createdAt": DATE_TIME,
-            }
-        ),
-        "result": obj(
-            {
-                "overallScore": number(minimum=0, maximum=10),
-                "totalFrames": integer(),
-                "processingTime": number(description="Seconds"),
-                "repCount": nullable(integer()),
-                "exercise": nullable(string()),
-                "coach": nullable(string(description="The model that wrote the coaching")),
-                "summary": nullable(string()),
-                "video": nullable({"type": "object", "description": "Probed video facts"}),
-                "camera": nullable(
-                    {"type": "object", "description": "Detected camera view, with guidance"}
-                ),
-                "bodyInFrame": nullable(
-                    {"type": "object", "description": "Whether the needed joints were in frame"}
-                ),
-                "hold": nullable({"type": "object", "description": "Hold time (hold exercises)"}),
-            }
-        ),
-        "issues": array(
-            obj(
-                {
-                    "type": string(),
-                    "severity": string(enum=["severe", "moderate", "minor"]),
-                    "frameStart": integer(),
-                    "frameEnd": integer(),
-                    "coachingCue": string(),
-                    "confidenceScore": nullable(number(minimum=0, maximum=1)),
-                }
-            )
-        ),
-        "metrics": array(
-            obj(
-                {
-                    "name": string(),
-                    "actual": string(),
-                    "target": string(),
-                    "status": string(enum=["good", "warning", "error"]),
-                }
-            )
-        ),
-        "strengths": array(string()),
-        "recommendations": array(string()),
-        "reps": array({"type": "object", "description": "Per-rep timing and angles"}),
-        "checks": array({"type": "object", "description": "Which form checks ran, or why not"}),
-        "notices": array(string()),
-        "keyframes": array(
-            obj(
-                {
-                    "kind": string(enum=["worst_rep", "fault", "hold"]),
-                    "frame": integer(),
-                    "rep": nullable(integer()),
-                    "issueType": nullable(string()),
-                    "label": nullable(string()),
-                    "angle": nullable(number()),
-                    "width": nullable(integer()),
-                    "height": nullable(integer()),
-                    "url": nullable(string(description="Signed link to the JPEG; expires")),
-                }
-            )
-        ),
-    }
-)
+# Generated from the model the pipeline, the tables and the chat share (tools/report.py).
+RESULTS = model_schema(ResultsPayload)
 
 SERIES = obj(
     {
@@ -375,11 +306,12 @@ SERIES = obj(
 )
 async def get_results(request: Request):
     session, report = await completed_report(request)
-    report["keyframes"] = [
-        {**k, "url": signed_link(request, k["key"]) if k.get("key") else None}
-        for k in report.get("keyframes") or []
-    ]
-    return ok(results_payload(session_fields(request, session), report))
+    return ok(results_payload(session_fields(request, session), report, keyframe_link(request)))
+
+
+def keyframe_link(request: Request):
+    """A keyframe's signed link (a JPEG beside the video), or None when it was not drawn."""
+    return lambda keyframe: signed_link(request, keyframe.key) if keyframe.key else None
 
 
 @operation(
@@ -394,17 +326,18 @@ async def get_results(request: Request):
 )
 async def get_series(request: Request):
     session, report = await completed_report(request)
-    series = report.get("series") or {
+    series = report.series.model_dump(mode="json") if report.series else {
         "signal": "",
         "unit": "",
         "fps": 0,
         "frames": [],
         "values": [],
     }
+    series.pop("label", None)
     return ok({"sessionId": str(session["id"]), **series})
 
 
-async def completed_report(request: Request) -> tuple[dict, dict]:
+async def completed_report(request: Request) -> tuple[dict, Report]:
     """The caller's session and its report; the spec's errors when it has none (yet)."""
     user = await current_user(request)
     session = await owned_session(request, user)
@@ -465,7 +398,10 @@ HISTORY_ITEM = obj(
         "id": UUID,
         "exerciseId": nullable(UUID),
         "exerciseName": string(),
-        "overallScore": nullable(number(minimum=0, maximum=10)),
+        "overallScore": nullable(
+            number(minimum=0, maximum=10, description="Null until completed, or when not rated")
+        ),
+        "unratedReason": nullable(string(description="Why a completed set was not rated")),
         "status": ref("SessionStatus"),
         "errorCode": nullable(string()),
         "createdAt": DATE_TIME,
@@ -518,15 +454,16 @@ async def list_sessions(request: Request):
     scores = {}
     if rows:
         results = await AnalysisResult.select(
-            AnalysisResult.session_id, AnalysisResult.overall_score
+            AnalysisResult.session_id, AnalysisResult.overall_score, AnalysisResult.unrated_reason
         ).where(AnalysisResult.session_id.is_in([r["id"] for r in rows]))
-        scores = {r["session_id"]: num(r["overall_score"]) for r in results}
+        scores = {r["session_id"]: r for r in results}
     sessions = [
         {
             "id": str(r["id"]),
             "exerciseId": str(r["exercise_id"]) if r["exercise_id"] else None,
             "exerciseName": r["exercise_name"],
-            "overallScore": scores.get(r["id"]),
+            "overallScore": num((scores.get(r["id"]) or {}).get("overall_score")),
+            "unratedReason": unrated_reason(scores.get(r["id"])),
             "status": r["status"],
             "errorCode": r["error_code"],
             "createdAt": iso(r["created_at"]),
@@ -540,6 +477,13 @@ async def list_sessions(request: Request):
         "totalPages": math.ceil(total / limit),
     }
     return ok({"sessions": sessions, "pagination": pagination})
+
+
+def unrated_reason(result: dict | None) -> str | None:
+    """Why a stored result has no score (None when it has one, or there is no result)."""
+    if result is None or result["overall_score"] is not None:
+        return None
+    return result["unrated_reason"] or UNRATED_REASON
 
 
 @operation(
@@ -581,7 +525,9 @@ async def export_analyses(request: Request, user: dict) -> list[dict]:
                 "completedAt": iso(session["completed_at"]),
                 "errorCode": session["error_code"],
                 "errorMessage": session["error_message"],
-                "results": results_payload(session_fields(request, session), loaded[1])
+                "results": results_payload(
+                    session_fields(request, session), loaded[1], keyframe_link(request)
+                )
                 if loaded
                 else None,
             }

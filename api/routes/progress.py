@@ -8,7 +8,7 @@ from api.auth import current_user
 from api.errors import ok
 from api.gdpr import export_section
 from api.openapi import operation
-from api.progress import completed_scores, trend
+from api.progress import completed_scores, rated, trend
 from api.results import iso, num
 from api.schemas import DATE_TIME, TREND, array, envelope, integer, nullable, number, obj, string
 from api.tables import UserProgress
@@ -18,10 +18,15 @@ RECENT = 5
 SUMMARY = obj(
     {
         "totalAnalyses": integer(minimum=0),
+        "unratedAnalyses": integer(
+            minimum=0, description="Completed analyses that could not be rated (null score)"
+        ),
         "averageScore": nullable(number(minimum=0, maximum=10)),
         "improvementTrend": TREND,
         "favoriteExercise": nullable(string()),
-        "recentScores": array(number(minimum=0, maximum=10), description="Oldest first"),
+        "recentScores": array(
+            number(minimum=0, maximum=10), description="Rated analyses only, oldest first"
+        ),
     }
 )
 
@@ -31,6 +36,9 @@ EXERCISE_PROGRESS = obj(
         "exerciseName": string(),
         "averageScore": nullable(number(minimum=0, maximum=10)),
         "totalAnalyses": integer(minimum=0),
+        "unratedAnalyses": integer(
+            minimum=0, description="Of totalAnalyses, how many could not be rated"
+        ),
         "lastAnalysisDate": nullable(DATE_TIME),
         "improvementTrend": TREND,
     }
@@ -49,8 +57,10 @@ async def _rows(user_id) -> list[dict]:
     summary="The caller's progress across all exercises",
     tag="Progress",
     description=(
-        "Counts and averages come from completed analyses. The trend is the slope of the last "
-        "10 scores (null with fewer than 3)."
+        "Counts come from completed analyses; averages, trends and recent scores from the rated "
+        "ones (an analysis that could not be rated has a null score and is counted in "
+        "unratedAnalyses). The trend is the slope of the last 10 scores (null with fewer "
+        "than 3)."
     ),
     responses={200: ("Summary", envelope(SUMMARY))},
 )
@@ -58,18 +68,15 @@ async def summary(request: Request):
     user = await current_user(request)
     rows = await _rows(user["id"])
     total = sum(r["total_analyses"] for r in rows)
-    average = (
-        round(sum(float(r["average_score"]) * r["total_analyses"] for r in rows) / total, 1)
-        if total
-        else None
-    )
     # The most analysed exercise; ties go to the one done most recently (rows are by date).
     favorite = max(rows, key=lambda r: r["total_analyses"])["exercise_name"] if rows else None
-    scores = [float(r["overall_score"]) for r in await completed_scores(user["id"])]
+    everything = await completed_scores(user["id"])
+    scores = rated(everything)
     return ok(
         {
             "totalAnalyses": total,
-            "averageScore": average,
+            "unratedAnalyses": len(everything) - len(scores),
+            "averageScore": round(sum(scores) / len(scores), 1) if scores else None,
             "improvementTrend": trend(scores),
             "favoriteExercise": favorite,
             "recentScores": scores[-RECENT:],
@@ -94,6 +101,7 @@ def progress_json(row: dict) -> dict:
         "exerciseName": row["exercise_name"],
         "averageScore": num(row["average_score"]),
         "totalAnalyses": row["total_analyses"],
+        "unratedAnalyses": row["unrated_analyses"] or 0,
         "lastAnalysisDate": iso(row["last_analysis_date"]),
         "improvementTrend": row["improvement_trend"],
     }

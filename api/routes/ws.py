@@ -17,7 +17,7 @@ from api.auth import current_user
 from api.errors import ApiError
 from api.events import TERMINAL
 from api.openapi import operation
-from api.results import num
+from api.results import complete_event, num
 from api.routes.analysis import find_owned_session
 from api.tables import AnalysisResult, AnalysisSession
 
@@ -35,18 +35,16 @@ async def _outcome(session_id: uuid.UUID) -> dict | None:
         }
     if session["status"] == "completed":
         result = (
-            await AnalysisResult.select(AnalysisResult.id, AnalysisResult.overall_score)
+            await AnalysisResult.select(
+                AnalysisResult.id, AnalysisResult.overall_score, AnalysisResult.unrated_reason
+            )
             .where(AnalysisResult.session_id == session_id)
             .first()
         )
         if result is not None:
-            return {
-                "type": "analysis_complete",
-                "data": {
-                    "resultId": str(result["id"]),
-                    "overallScore": num(result["overall_score"]),
-                },
-            }
+            return complete_event(
+                str(result["id"]), num(result["overall_score"]), result["unrated_reason"]
+            )
     if session["status"] == "failed":
         return {
             "type": "error",
@@ -65,7 +63,9 @@ async def _outcome(session_id: uuid.UUID) -> dict | None:
     description=(
         "WebSocket. Token as `Authorization: Bearer` or `?token=`. A bad, expired or revoked "
         "token gets an `error` event and close code 4401; a session that is not the caller's, "
-        "an `error` event SESSION_NOT_FOUND and close code 4404."
+        "an `error` event SESSION_NOT_FOUND and close code 4404. `analysis_complete` carries "
+        "`resultId`, `overallScore` (null when the set could not be rated) and `unratedReason` "
+        "(why, else null)."
     ),
 )
 async def analysis_events(websocket: WebSocket):

@@ -12,7 +12,7 @@ from tests.api.conftest import auth, register
 from tests.api.test_results import REPORT
 
 
-async def completed(user, exercise: str, score: float, when: dt.datetime, app=None) -> str:
+async def completed(user, exercise: str, score: float | None, when: dt.datetime) -> str:
     """A completed session as the runner leaves it: rows, and progress refreshed."""
     ex = await Exercise.select().where(Exercise.name == exercise).first()
     sid = uuid.uuid4()
@@ -27,7 +27,8 @@ async def completed(user, exercise: str, score: float, when: dt.datetime, app=No
             created_at=when,
         )
     )
-    await save_report(sid, {**REPORT, "overallScore": score})
+    why = None if score is not None else "No complete repetition was found."
+    await save_report(sid, {**REPORT, "overallScore": score, "unratedReason": why})
     await progress.refresh_for_session(sid)
     return str(sid)
 
@@ -90,6 +91,7 @@ async def test_progress_follows_completions_and_deletions(client):
     summary = (await client.get("/v1/progress/summary", headers=auth(user))).json()["data"]
     assert summary == {
         "totalAnalyses": 5,
+        "unratedAnalyses": 0,
         "averageScore": 7.3,
         "improvementTrend": "improving",
         "favoriteExercise": "Squat",
@@ -116,3 +118,39 @@ async def test_progress_follows_completions_and_deletions(client):
     summary = (await client.get("/v1/progress/summary", headers=auth(user))).json()["data"]
     assert summary["totalAnalyses"] == 3
     assert summary["favoriteExercise"] == "Squat"
+
+
+async def test_unrated_sets_are_counted_but_stay_out_of_averages_and_trends(client):
+    user = await register(client)
+    day = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    for n, score in enumerate([6.0, None, 7.0, None, 8.0]):
+        await completed(user, "Squat", score, day + dt.timedelta(hours=n))
+
+    summary = (await client.get("/v1/progress/summary", headers=auth(user))).json()["data"]
+    assert summary == {
+        "totalAnalyses": 5,
+        "unratedAnalyses": 2,
+        "averageScore": 7.0,
+        "improvementTrend": "improving",
+        "favoriteExercise": "Squat",
+        "recentScores": [6.0, 7.0, 8.0],
+    }
+    (squat,) = (await client.get("/v1/progress/exercises", headers=auth(user))).json()["data"][
+        "exercises"
+    ]
+    assert (squat["totalAnalyses"], squat["unratedAnalyses"], squat["averageScore"]) == (5, 2, 7.0)
+    assert squat["improvementTrend"] == "improving"
+    history = (await client.get("/v1/analysis/sessions", headers=auth(user))).json()["data"]
+    assert [s["overallScore"] for s in history["sessions"]] == [8.0, None, 7.0, None, 6.0]
+    assert history["sessions"][1]["unratedReason"] == "No complete repetition was found."
+
+
+async def test_only_unrated_sets_give_no_average_and_no_trend(client):
+    user = await register(client)
+    day = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    for n in range(3):
+        await completed(user, "Squat", None, day + dt.timedelta(hours=n))
+    summary = (await client.get("/v1/progress/summary", headers=auth(user))).json()["data"]
+    assert summary["averageScore"] is None and summary["improvementTrend"] is None
+    assert (summary["totalAnalyses"], summary["unratedAnalyses"]) == (3, 3)
+    assert summary["recentScores"] == []

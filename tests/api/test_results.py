@@ -3,8 +3,21 @@ results endpoint print the same object."""
 
 import uuid
 
+import pytest
+from pydantic import ValidationError
+
 from api.results import load_report, results_payload, save_report
-from api.tables import AnalysisResult, AnalysisSession, Exercise, FormIssue, Metric
+from api.tables import (
+    AnalysisResult,
+    AnalysisSession,
+    Exercise,
+    FormIssue,
+    Metric,
+    Recommendation,
+)
+from tests.api.conftest import auth
+from tests.security.asgi_ws import events, ws_messages
+from tools.report import Report
 
 REPORT = {
     "exercise": "Squat",
@@ -54,6 +67,10 @@ REPORT = {
             "frameEnd": 100,
             "coachingCue": "Rep 2 bottomed out at 112°; sit down to about 90°.",
             "confidenceScore": 0.87,
+            "reps": [2],
+            "share": 0.5,
+            "measured": {"kneeAngle": 112.4},
+            "rule": "squat_depth",
         },
         {
             "type": "Shallow depth",
@@ -66,7 +83,14 @@ REPORT = {
     ],
     "metrics": [
         {"name": "Rep Count", "actual": "2", "target": "—", "status": "good"},
-        {"name": "Knee Angle (bottom)", "actual": "98°", "target": "≤ 90°", "status": "warning"},
+        {
+            "name": "Knee Angle (bottom)",
+            "actual": "98°",
+            "target": "≤ 90°",
+            "status": "warning",
+            "value": 98.2,
+            "unit": "°",
+        },
     ],
     "strengths": ["Controlled tempo", "Steady depth on rep 1"],
     "recommendations": ["Sit deeper", "Ankle mobility drills", "Film from the side"],
@@ -97,20 +121,39 @@ async def test_round_trip_through_the_tables_is_lossless(app, user):
     row, report = await load_report(session["id"])
     assert row["id"] == result_id
     meta = {"id": "s", "exerciseName": "Squat", "videoUrl": "v", "createdAt": "t"}
-    assert results_payload(meta, report) == results_payload(meta, REPORT)
+    assert report == Report.model_validate(REPORT)
+    payload = results_payload(meta, report)
+    assert payload == results_payload(meta, REPORT)
+    shallow = payload["issues"][0]
+    assert (shallow["reps"], shallow["share"], shallow["measured"]) == (
+        [2],
+        0.5,
+        {"kneeAngle": 112.4},
+    )
+    assert payload["metrics"][1]["value"] == 98.2
+    assert payload["result"]["overallScore"] == 6.5 and payload["result"]["unratedReason"] is None
     done = await AnalysisSession.select().where(AnalysisSession.id == session["id"]).first()
     assert done["status"] == "completed" and done["completed_at"] is not None
 
 
-async def test_a_failed_write_leaves_no_rows(app, user):
+async def test_an_invalid_report_is_refused_before_anything_is_written(app, user):
     session = await _session(user)
     broken = {**REPORT, "metrics": [*REPORT["metrics"], {"name": "x"}]}  # no actual/target
-    try:
+    with pytest.raises(ValidationError):
         await save_report(session["id"], broken)
-    except KeyError:
-        pass
-    else:
-        raise AssertionError("an incomplete metric must fail the write")
+    assert not await AnalysisResult.exists().where(AnalysisResult.session_id == session["id"])
+
+
+async def test_a_failed_write_leaves_no_rows(app, user, monkeypatch):
+    session = await _session(user)
+
+    def fail(*rows):
+        raise RuntimeError("disk full")
+
+    # The last child rows fail, after the result, issues and metrics were inserted.
+    monkeypatch.setattr(Recommendation, "insert", fail)
+    with pytest.raises(RuntimeError):
+        await save_report(session["id"], REPORT)
     assert not await AnalysisResult.exists().where(AnalysisResult.session_id == session["id"])
     assert await FormIssue.count() == await FormIssue.count().where(
         FormIssue.result_id.session_id != session["id"]
@@ -128,3 +171,37 @@ async def test_deleting_a_session_cascades_to_its_result_rows(app, user):
     await AnalysisSession.delete().where(AnalysisSession.id == session["id"])
     assert not await AnalysisResult.exists().where(AnalysisResult.id == result["id"])
     assert await FormIssue.count().where(FormIssue.result_id == result["id"]) == 0
+
+
+UNRATED = {
+    **REPORT,
+    "overallScore": None,
+    "unratedReason": "No complete repetition was found, so the form was not rated.",
+    "repCount": 0,
+    "reps": [],
+    "issues": [],
+    "notices": ["No complete repetition was found, so the form was not rated."],
+}
+
+
+async def test_an_unrated_set_is_null_with_its_reason_everywhere(app, client, user):
+    session = await _session(user)
+    await save_report(session["id"], UNRATED)
+    row, report = await load_report(session["id"])
+    assert row["overall_score"] is None
+    assert report.overallScore is None and report.unratedReason == UNRATED["unratedReason"]
+
+    headers = auth(user)
+    results = await client.get(f"/v1/analysis/sessions/{session['id']}/results", headers=headers)
+    assert results.status_code == 200, results.text
+    result = results.json()["data"]["result"]
+    assert result["overallScore"] is None
+    assert result["unratedReason"] == UNRATED["unratedReason"]
+    history = (await client.get("/v1/analysis/sessions", headers=headers)).json()["data"]
+    (item,) = [s for s in history["sessions"] if s["id"] == str(session["id"])]
+    assert item["overallScore"] is None and item["unratedReason"] == UNRATED["unratedReason"]
+    messages = await ws_messages(app, f"/ws/analysis/{session['id']}", user["token"])
+    (event,) = events(messages)  # a finished session: its outcome, then the close
+    assert event["type"] == "analysis_complete"
+    assert event["data"]["overallScore"] is None
+    assert event["data"]["unratedReason"] == UNRATED["unratedReason"]
