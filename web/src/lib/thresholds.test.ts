@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { thresholdsFromMetrics } from "./thresholds";
+
+const metrics = [
+  { name: "Rep Count", target: "—" },
+  { name: "Knee Angle (bottom)", target: "≤ 90°" },
+  { name: "Knee Angle (top)", target: ">= 160.5°" },
+  { name: "Hip Angle (bottom)", target: "≤ 70°" },
+  { name: "Knee Angle spread", target: "within 10°" },
+];
+
+describe("thresholdsFromMetrics", () => {
+  it("takes the bounds of metrics about the plotted signal", () => {
+    expect(thresholdsFromMetrics("Knee Angle", metrics)).toEqual([
+      { label: "Knee Angle (bottom) target ≤ 90°", value: 90 },
+      { label: "Knee Angle (top) target >= 160.5°", value: 160.5 },
+    ]);
+  });
+  it("is empty without a label or a matching bound", () => {
+    expect(thresholdsFromMetrics(undefined, metrics)).toEqual([]);
+    expect(thresholdsFromMetrics("Elbow Angle", metrics)).toEqual([]);
+  });
+});
