@@ -11,6 +11,12 @@ the service's RetryInfo delay when it fits in the budget. Permanent failures (a 
 request) are not retried. When the attempts are spent the wrapper hands the request to
 `fallback`, or raises `ModelUnavailable` whose `kind` says why ("quota", "timeout",
 "unavailable", "malformed", "rejected").
+
+Circuit breaker: with `cooldown_s` > 0, a call whose attempts were all spent on an outage
+(anything but a malformed answer) opens the model's circuit for that long; until then every
+call to that model (any wrapper, this process) goes straight to the fallback or raises
+`ModelUnavailable` at once. A chat turn that calls the model once per tool step therefore
+waits for a failing model once, not once per step. A success closes the circuit.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import json
 import logging
 import random
 import re
+import time
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -41,6 +48,7 @@ KIND_TEXT = {
     "unavailable": "the AI service was unavailable",
     "malformed": "the AI service's answer was not usable",
     "rejected": "the AI service refused the request",
+    "ungrounded": "the AI coach's answer did not match your measurements",
 }
 
 
@@ -65,6 +73,29 @@ class ModelUnavailable(Exception):
 
 class _Malformed(Exception):
     pass
+
+
+# Model name -> (monotonic time the circuit closes again, kind of the failure that opened it).
+_CIRCUITS: dict[str, tuple[float, str]] = {}
+
+
+def open_circuit(model: str, kind: str, cooldown_s: float) -> None:
+    """Makes calls to `model` fail fast for `cooldown_s` seconds."""
+    _CIRCUITS[model] = (time.monotonic() + cooldown_s, kind)
+
+
+def circuit_open(model: str) -> str | None:
+    """The failure kind while `model`'s circuit is open, else None."""
+    until, kind = _CIRCUITS.get(model, (0.0, ""))
+    if time.monotonic() < until:
+        return kind
+    _CIRCUITS.pop(model, None)
+    return None
+
+
+def reset_circuits() -> None:
+    """Closes every circuit (tests; a process start)."""
+    _CIRCUITS.clear()
 
 
 def _status_code(exc: BaseException) -> int | None:
@@ -137,6 +168,7 @@ class ResilientLlm(BaseLlm):
     attempts: int = 3
     backoff_s: float = 1.0
     max_backoff_s: float = 20.0
+    cooldown_s: float = 0.0
 
     @classmethod
     def wrap(cls, model: str | BaseLlm, **kwargs: Any) -> ResilientLlm:
@@ -153,6 +185,12 @@ class ResilientLlm(BaseLlm):
         self, llm_request: LlmRequest, stream: bool = False
     ) -> AsyncGenerator[LlmResponse, None]:
         """Answers one model turn, retrying the inner model; see the module docstring."""
+        open_kind = circuit_open(self.model) if self.cooldown_s > 0 else None
+        if open_kind:
+            error = ModelUnavailable(open_kind, 0, "circuit open: the model failed moments ago")
+            async for response in self._fall_back(llm_request, error):
+                yield response
+            return
         last: BaseException | None = None
         kind = "unavailable"
         attempt = 0
@@ -182,17 +220,26 @@ class ResilientLlm(BaseLlm):
                     delay = max(delay, asked)
                 await asyncio.sleep(delay * random.uniform(0.8, 1.2))
                 continue
+            _CIRCUITS.pop(self.model, None)
             for response in responses:
                 yield response
             return
 
         error = ModelUnavailable(kind, attempt, f"{type(last).__name__}: {last}"[:500])
+        if self.cooldown_s > 0 and kind != "malformed":
+            open_circuit(self.model, kind, self.cooldown_s)
+        async for response in self._fall_back(llm_request, error):
+            yield response
+
+    async def _fall_back(
+        self, llm_request: LlmRequest, error: ModelUnavailable
+    ) -> AsyncGenerator[LlmResponse, None]:
         if self.fallback is None:
             raise error
         logger.warning("model %s unavailable, answering with %s", self.model, self.fallback.model)
         async for response in self.fallback.generate_content_async(llm_request, stream=False):
             metadata = dict(response.custom_metadata or {})
-            metadata[FALLBACK_METADATA_KEY] = {"model": self.fallback.model, "kind": kind}
+            metadata[FALLBACK_METADATA_KEY] = {"model": self.fallback.model, "kind": error.kind}
             response.custom_metadata = metadata
             yield response
 

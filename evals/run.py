@@ -79,10 +79,10 @@ def run_suite(name: str, judge: bool = False) -> tuple[bool, dict[str, dict], fl
 
 
 def main(suites: list[str] | None = None, judge: bool = False) -> int:
-    from agents.coach.agent import has_gemini_key
+    from agents.gemini import gemini_configured
 
     logging.getLogger("google_adk").setLevel(logging.ERROR)
-    if judge and not has_gemini_key():
+    if judge and not gemini_configured():
         print("biome eval: --judge needs GOOGLE_API_KEY or GEMINI_API_KEY; running offline only")
         judge = False
     ok = True

@@ -59,6 +59,18 @@ def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_data_dir, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _closed_model_circuits():
+    """A model outage one test plays must not open the circuit for the next test."""
+    from agents.gemini import forget_probes
+    from agents.resilient_llm import reset_circuits
+
+    reset_circuits()
+    forget_probes()
+    yield
+    reset_circuits()
+
+
 def require_shared() -> None:
     """Skip (or, under CI, fail) when ../shared with the datasets is absent."""
     if VIDEOS.is_dir():

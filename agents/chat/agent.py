@@ -10,9 +10,10 @@ from google.genai import types
 
 from agents.chat import prompt
 from agents.chat.data import CoachData
+from agents.chat.grounded import GroundedChatLlm
 from agents.chat.offline import OFFLINE_CHAT_MODEL, OfflineChatLlm
 from agents.chat.tools import build_chat_tools
-from agents.coach.agent import DEFAULT_GEMINI_MODEL, has_gemini_key
+from agents.gemini import DEFAULT_GEMINI_MODEL, gemini_configured
 from agents.resilient_llm import ResilientLlm
 
 CHAT_MODEL_ENV = "BIOME_CHAT_MODEL"
@@ -20,8 +21,8 @@ CHAT_AGENT_NAME = "chat_agent"
 
 
 def chat_model_name() -> str:
-    """BIOME_CHAT_MODEL, else BIOME_COACH_MODEL, else gemini-2.5-flash; offline without a key."""
-    if not has_gemini_key():
+    """BIOME_CHAT_MODEL, else BIOME_COACH_MODEL, else gemini-2.5-flash; offline without Gemini."""
+    if not gemini_configured():
         return OFFLINE_CHAT_MODEL
     for name in (CHAT_MODEL_ENV, "BIOME_COACH_MODEL"):
         if os.environ.get(name, "").strip():
@@ -30,21 +31,26 @@ def chat_model_name() -> str:
 
 
 def chat_llm(model: str | None = None) -> str | BaseLlm:
-    """The chat model: the offline one as is; a remote one hardened, with the offline fallback.
+    """The chat model: the offline one as is; a remote one hardened, grounded, with fallback.
 
     When the remote model fails after its retries, the offline chat model answers the same
-    request (its tools are the same), and the answer carries a "biome_fallback" marker.
+    request (its tools are the same), and the answer carries a "biome_fallback" marker; after
+    such an outage the model's circuit stays open for BIOME_MODEL_COOLDOWN_S (30 s), so the
+    rest of the turn's steps go offline at once. Every text answer of the remote model is
+    checked against the turn's tool results (agents/chat/grounded.py).
     """
     model = model or chat_model_name()
     if model == OFFLINE_CHAT_MODEL:
         return model
-    return ResilientLlm.wrap(
+    remote = ResilientLlm.wrap(
         model,
         fallback=OfflineChatLlm(),
         timeout_s=float(os.environ.get("BIOME_CHAT_TIMEOUT_S", "") or 30.0),
         attempts=int(os.environ.get("BIOME_CHAT_ATTEMPTS", "") or 2),
         backoff_s=float(os.environ.get("BIOME_COACH_BACKOFF_S", "") or 1.0),
+        cooldown_s=float(os.environ.get("BIOME_MODEL_COOLDOWN_S", "") or 30.0),
     )
+    return GroundedChatLlm(model=remote.model, inner=remote, offline=OfflineChatLlm())
 
 
 def build_chat_agent(data: CoachData | None = None, model: str | None = None) -> LlmAgent:

@@ -10,26 +10,21 @@ from google.genai import types
 
 from agents.coach import prompt
 from agents.coach.schema import CoachingReport
+from agents.gemini import DEFAULT_GEMINI_MODEL, gemini_configured
 from agents.offline_coach import OFFLINE_COACH_MODEL
 from agents.resilient_llm import ResilientLlm
 
-DEFAULT_GEMINI_MODEL = "gemini-2.5-flash"
 COACH_MODEL_ENV = "BIOME_COACH_MODEL"
-API_KEY_ENVS = ("GOOGLE_API_KEY", "GEMINI_API_KEY")
-
-
-def has_gemini_key() -> bool:
-    """Whether a Gemini API key is configured in the environment."""
-    return any(os.environ.get(name) for name in API_KEY_ENVS)
 
 
 def coach_model_name() -> str:
     """Chooses the coaching model from the environment.
 
-    With GOOGLE_API_KEY or GEMINI_API_KEY set: BIOME_COACH_MODEL, or gemini-2.5-flash.
-    Without a key: always the offline coach, so Gemini is never called without a key.
+    With a Gemini deployment configured (an API key, or Vertex AI: see agents/gemini.py):
+    BIOME_COACH_MODEL, or gemini-2.5-flash. Without one: always the offline coach, so Gemini
+    is never called unconfigured.
     """
-    if not has_gemini_key():
+    if not gemini_configured():
         return OFFLINE_COACH_MODEL
     return os.environ.get(COACH_MODEL_ENV, "").strip() or DEFAULT_GEMINI_MODEL
 
@@ -46,7 +41,8 @@ def coach_llm(model: str) -> str | BaseLlm:
 
     A remote model is wrapped in `ResilientLlm`: each attempt has a deadline
     (BIOME_COACH_TIMEOUT_S, default 45 s), transient failures are retried with backoff
-    (BIOME_COACH_ATTEMPTS, default 3), and schema-violating answers count as failures.
+    (BIOME_COACH_ATTEMPTS, default 3), schema-violating answers count as failures, and after
+    an outage the model's circuit stays open for BIOME_MODEL_COOLDOWN_S (default 30 s).
     """
     if model == OFFLINE_COACH_MODEL:
         return model
@@ -55,6 +51,7 @@ def coach_llm(model: str) -> str | BaseLlm:
         timeout_s=_env_float("BIOME_COACH_TIMEOUT_S", 45.0),
         attempts=max(1, int(_env_float("BIOME_COACH_ATTEMPTS", 3))),
         backoff_s=_env_float("BIOME_COACH_BACKOFF_S", 1.0),
+        cooldown_s=_env_float("BIOME_MODEL_COOLDOWN_S", 30.0),
     )
 
 
