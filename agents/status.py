@@ -40,6 +40,8 @@ from google.adk.plugins.base_plugin import BasePlugin
 from google.adk.tools.base_tool import BaseTool
 from google.adk.tools.tool_context import ToolContext
 
+from tools import eta
+
 logger = logging.getLogger(__name__)
 
 Sink = Callable[[dict], None]
@@ -73,8 +75,6 @@ _MODEL_CALLED = 87
 _MODEL_ANSWERED = 96
 COACHING_END = 98
 
-# Used for the time estimate before real frame timings exist (measured MediaPipe speed).
-_ASSUMED_FPS = 50.0
 _ANALYSIS_ESTIMATE_S = 1.0
 
 # Tools that a tool-using agent may call, mapped to the UI tasks they perform.
@@ -397,16 +397,16 @@ class StatusPlugin(BasePlugin):
         if step == STEP_COACHING:
             started = run.coaching_started or now
             return max(0, round(coach - (now - started)))
-        remaining_frames = max(0, run.frames_total - run.frames_done)
-        rate = _ASSUMED_FPS
+        # The prior throughput until frames are timed, then more and more the measured one.
+        fps = eta.PRIOR_FPS
         if run.frames_started is not None:
             measured = run.frames_done - run.extra.get("first_done", 0)
-            elapsed = now - run.frames_started
-            if measured > 0 and elapsed > 0.5:
-                rate = measured / elapsed
-        frames_s = remaining_frames / rate if rate > 0 else 0.0
+            fps = eta.frames_per_second(measured, now - run.frames_started)
         analysis_s = _ANALYSIS_ESTIMATE_S if progress < VISION_END else 0.0
-        return max(0, round(frames_s + analysis_s + coach))
+        seconds = eta.remaining_seconds(
+            run.frames_total, run.frames_done, fps, fixed_s=analysis_s + coach
+        )
+        return max(0, round(seconds))
 
     def _progress(
         self, run: _Run, progress: int, step: str, *, force_eta: int | None = None

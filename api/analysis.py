@@ -19,7 +19,7 @@ from api.events import EventBroker
 from api.results import as_report, complete_event, save_report
 from api.storage import Storage, remove_quietly
 from api.tables import AnalysisSession
-from api.workers import WorkerPool
+from api.workers import WorkerCrashed, WorkerPool
 from tools.report import Report
 
 log = logging.getLogger("biome.analysis")
@@ -30,7 +30,11 @@ PIPELINE_CODES = {
     "VALIDATION_ERROR",
     "PROCESSING_ERROR",
     "NO_PERSON_DETECTED",
+    "WORKER_CRASHED",
 }
+
+# A worker that dies under a job costs that job one retry; a second death fails it.
+CRASH_ATTEMPTS = 2
 
 
 def _now() -> dt.datetime:
@@ -84,9 +88,7 @@ class AnalysisRunner:
             try:
                 async with self.storage.local_copy(key, self.tmp_dir) as path:
                     report = as_report(
-                        await self.pool.analyze(
-                            session_id, str(path), session["exercise_name"], str(artifacts)
-                        )
+                        await self._analyze(session_id, str(path), session, artifacts)
                     )
                 await self._store_keyframes(report, artifacts, key.rsplit("/", 1)[0])
             finally:
@@ -99,6 +101,11 @@ class AnalysisRunner:
                 },
             )
             result_id = await save_report(sid, report)
+        except asyncio.CancelledError:
+            # Shutting down: the session goes back to pending for the next start.
+            await asyncio.shield(self._hand_back(sid))
+            log.info("session %s handed back (pending) at shutdown", session_id)
+            raise
         except Exception as exc:
             await self._fail(sid, session_id, exc)
             return
@@ -120,6 +127,28 @@ class AnalysisRunner:
         self.broker.publish(
             session_id, complete_event(str(result_id), report.overallScore, report.unratedReason)
         )
+
+    async def _analyze(self, session_id: str, path: str, session: dict, artifacts: Path) -> dict:
+        """The pipeline's report; a worker crash is retried once."""
+        for attempt in range(1, CRASH_ATTEMPTS + 1):
+            try:
+                return await self.pool.analyze(
+                    session_id, path, session["exercise_name"], str(artifacts)
+                )
+            except WorkerCrashed as exc:
+                if attempt == CRASH_ATTEMPTS:
+                    exc.message = (
+                        f"The analysis stopped unexpectedly {CRASH_ATTEMPTS} times "
+                        "(its worker process died); try again later or with a shorter clip"
+                    )
+                    raise
+                log.warning("session %s: %s; retrying once", session_id, exc)
+        raise AssertionError("unreachable")
+
+    async def _hand_back(self, sid: uuid.UUID) -> None:
+        await AnalysisSession.update(
+            {AnalysisSession.status: "pending", AnalysisSession.started_at: None}
+        ).where((AnalysisSession.id == sid) & (AnalysisSession.status == "processing"))
 
     async def _store_keyframes(self, report: Report, artifacts: Path, prefix: str) -> None:
         """Put the drawn keyframes beside the video; each keyframe then names its storage key."""
@@ -151,11 +180,11 @@ class AnalysisRunner:
         ).where(AnalysisSession.id == sid)
         self.broker.publish(session_id, {"type": "error", "data": {"error": message, "code": code}})
 
-    async def unfinished(self) -> list[str]:
-        """Sessions a previous run of the service left pending or processing (oldest first)."""
+    async def unfinished(self) -> list[tuple[str, str]]:
+        """(session, owner) a previous run of the service left pending or processing."""
         rows = (
-            await AnalysisSession.select(AnalysisSession.id)
+            await AnalysisSession.select(AnalysisSession.id, AnalysisSession.user_id)
             .where(AnalysisSession.status.is_in(["pending", "processing"]))
             .order_by(AnalysisSession.created_at)
         )
-        return [str(r["id"]) for r in rows]
+        return [(str(r["id"]), str(r["user_id"])) for r in rows]

@@ -34,6 +34,7 @@ from api.routes import (
     webapp,
     ws,
 )
+from api.scratch import claim as claim_scratch
 from api.storage import Storage
 from api.workers import WorkerPool
 
@@ -99,20 +100,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
         state.settings = settings
         state.storage = Storage(settings.storage_url)
         state.broker = EventBroker()
+        # This process's temporary files; what a killed process left is removed first.
+        state.scratch = claim_scratch(settings.tmp_dir, settings.upload_timeout_s + 300)
         state.pool = WorkerPool(settings.workers, relay_pipeline_event(state.broker))
-        runner = AnalysisRunner(state.storage, state.pool, state.broker, settings.tmp_dir)
+        runner = AnalysisRunner(state.storage, state.pool, state.broker, state.scratch.path)
         state.runner = runner
         state.jobs = LocalJobQueue(runner.process, concurrency=settings.workers)
         await state.pool.start()
         await state.jobs.start()
-        for session_id in await runner.unfinished():
+        for session_id, owner in await runner.unfinished():
             log.info("resuming session %s left unfinished by an earlier run", session_id)
-            await state.jobs.submit(session_id)
+            await state.jobs.submit(session_id, owner)
         try:
             yield
         finally:
-            await state.jobs.stop()
+            # Running analyses get a short grace, then go back to pending for the next start.
+            await state.jobs.stop(settings.shutdown_grace_s)
             await state.pool.stop()
+            state.scratch.close()
             await stop_engine()
 
     middleware = [

@@ -27,6 +27,10 @@ STATUS_CODES = {
     "PROCESSING_ERROR": 500,
     "INTERNAL_ERROR": 500,
     "SERVICE_UNAVAILABLE": 503,
+    # A worker process died under the analysis twice (a session's error code).
+    "WORKER_CRASHED": 500,
+    # An upload that stalled past its idle deadline or ran past its total one.
+    "REQUEST_TIMEOUT": 408,
 }
 
 

@@ -10,7 +10,7 @@ import uuid
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api import progress
+from api import progress, quota
 from api.auth import current_user
 from api.errors import ApiError, ok
 from api.gdpr import export_section
@@ -33,12 +33,10 @@ from api.schemas import (
 from api.storage import session_prefix, video_key
 from api.tables import AnalysisResult, AnalysisSession, Exercise
 from api.uploads import container_duration, parse_multipart, sniff_video
+from tools import eta
 from tools.exercises import resolve_exercise
 from tools.report import UNRATED_REASON, Report, ResultsPayload
 from tools.video import MAX_DURATION_S, VideoError, probe_video
-
-# Rough seconds of work per second of video on one worker, for the client's first estimate.
-PROCESSING_RATIO = 0.8
 
 
 async def find_owned_session(raw_id: str, user: dict) -> dict | None:
@@ -139,7 +137,16 @@ async def upload(request: Request):
     user = await current_user(request)
     state = request.app.state
     settings = state.settings
-    form = await parse_multipart(request, settings.tmp_dir, settings.max_upload_bytes)
+    # The per-user limits are checked before a byte of the body is read.
+    await quota.check_queue(user["id"], settings)
+    used, room = await quota.room(user["id"], settings)
+    cap = min(settings.max_upload_bytes, room)
+    try:
+        form = await parse_multipart(request, state.scratch.path, cap)
+    except ApiError as exc:
+        if exc.code == "FILE_TOO_LARGE" and cap < settings.max_upload_bytes:
+            raise quota.quota_error(used, settings) from exc
+        raise
     stored_prefix: str | None = None
     try:
         video = form.files.get("video")
@@ -163,13 +170,13 @@ async def upload(request: Request):
         mime_type, ext = sniffed
         try:
             info = await asyncio.to_thread(probe_video, str(video.path))
-            duration = info.duration_s
+            duration, frames = info.duration_s, info.frame_count
         except VideoError as exc:
             if exc.code != "UNSUPPORTED_FORMAT":
                 raise ApiError(exc.code, exc.message, {"field": "video"}) from exc
             # It passed the sniff, so it is accepted; its session will fail with
             # PROCESSING_ERROR and the decoder's reason. The duration cap still applies.
-            duration = await asyncio.to_thread(container_duration, video.path)
+            duration, frames = await asyncio.to_thread(container_duration, video.path), None
             if duration is not None and duration > MAX_DURATION_S:
                 raise ApiError(
                     "VALIDATION_ERROR",
@@ -177,6 +184,7 @@ async def upload(request: Request):
                     {"field": "video"},
                 ) from exc
 
+        await quota.check_queue(user["id"], settings)  # again: uploads may run in parallel
         session_id = uuid.uuid4()
         key = video_key(user["id"], session_id, ext)
         stored_prefix = session_prefix(user["id"], session_id)
@@ -202,8 +210,10 @@ async def upload(request: Request):
     finally:
         form.discard()
 
-    await state.jobs.submit(str(session_id))
-    estimate = max(5, round((duration or 0) * PROCESSING_RATIO + 5))
+    await state.jobs.submit(str(session_id), str(user["id"]))
+    # Every frame is analysed, so the work is the frame count (a 60 fps clip is twice a 30 fps
+    # one); the live estimate over the WebSocket then follows the measured speed.
+    estimate = max(5, round(eta.remaining_seconds(eta.clip_frames(frames, duration))))
     return ok(
         {"sessionId": str(session_id), "status": "pending", "estimatedProcessingTime": estimate},
         status_code=201,

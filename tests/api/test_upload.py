@@ -9,11 +9,12 @@ from tests.videos import blank_video
 
 
 def stored_files(app) -> list:
+    """Files in storage and under tmp/ (a live process's scratch lock aside)."""
     root = app.state.settings.data_dir
     return sorted(
         p.relative_to(root)
         for p in root.rglob("*")
-        if p.is_file() and ("storage" in p.parts or "tmp" in p.parts)
+        if p.is_file() and ("storage" in p.parts or "tmp" in p.parts) and p.name != ".lock"
     )
 
 

@@ -29,8 +29,8 @@ def multipart(parts: list[tuple[str, str | None, bytes]], boundary: str) -> byte
 
 
 def leftovers(app) -> list:
-    """Files under the data dir's tmp/ (the lock files of live scratch folders aside)."""
-    return [p for p in stored_files(app) if "tmp" in p.parts and p.name != ".lock"]
+    """Files under the data dir's tmp/."""
+    return [p for p in stored_files(app) if "tmp" in p.parts]
 
 
 async def test_a_second_video_part_is_refused_and_nothing_is_left(app, client, user, tmp_path):
