@@ -119,9 +119,11 @@ def horizontal_overflow(page) -> int:
     return page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
 
 
-def shoot(page, name: str, wait=ready) -> None:
+def shoot(page, name: str, wait=ready, each=None) -> list[str]:
     """Screenshots at phone and desktop size (``<name>-phone.png``, ``<name>-desktop.png``),
-    each checked for sideways scrolling; the page ends at desktop size."""
+    each checked for sideways scrolling, and ``each(page, label)`` run at both sizes; returns
+    the problems found. The page ends at desktop size."""
+    problems = []
     for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(size)
         wait(page)
@@ -129,7 +131,11 @@ def shoot(page, name: str, wait=ready) -> None:
         page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
         overflow = horizontal_overflow(page)
         page.screenshot(path=artifacts_dir() / f"{name}-{label}.png", full_page=True)
-        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {label} width"
+        if overflow > 0:
+            problems.append(f"{name}: scrolls sideways by {overflow}px at {label} width")
+        if each is not None:
+            problems += each(page, label)
+    return problems
 
 
 # --- accessibility --------------------------------------------------------------------------
@@ -225,12 +231,12 @@ def audit(page, name: str, wait=ready) -> list[str]:
     """Everything checked on every page: screenshots at both sizes without sideways scrolling,
     axe (no serious or critical violation), keyboard reach and names, no CSP violation.
     Returns the problems found (empty when the page passes)."""
-    problems = []
-    try:
-        shoot(page, name, wait)
-    except AssertionError as e:
-        problems.append(str(e))
-    problems += [f"{name}: axe {v}" for v in axe_violations(page)]
+    problems = shoot(
+        page,
+        name,
+        wait,
+        each=lambda p, size: [f"{name} ({size}): axe {v}" for v in axe_violations(p)],
+    )
     problems += [f"{name}: Tab never reaches {h}" for h in keyboard_unreachable(page)]
     problems += [f"{name}: no accessible name: {c}" for c in unnamed_controls(page)]
     log = getattr(page, "log", None)
