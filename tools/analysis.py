@@ -5,8 +5,8 @@ The findings dict is JSON-serialisable with camelCase keys and floats rounded to
 Steps: follow the main subject (tools.subject), read the camera view and whether the body is in
 frame (tools.view), count reps with hysteresis or time the hold, measure every rep (extent,
 range of motion, tempo, left/right symmetry, consistency), run the exercise's fault rules that
-the view can judge (tools.faults), score (tools.scoring), and pick keyframes and the plot
-series (tools.keyframes).
+the view can judge and the generic checks its profile supports (tools.faults, tools.faults.generic),
+score what was judged (tools.scoring), and pick keyframes and the plot series (tools.keyframes).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import numpy as np
 
 from tools.exercises import Exercise, resolve_exercise
 from tools.faults import RULES, RuleContext
+from tools.faults.generic import NotJudged, checks_for
 from tools.findings import r1, r2
 from tools.keyframes import pick_keyframes, primary_series
 from tools.measures import hold_metrics, measure_reps, rep_dict, rep_metrics, symmetry
@@ -58,37 +59,55 @@ def _check(name: str, status: str, reason: str | None = None) -> dict:
     return {"name": name, "status": status, "reason": reason}
 
 
-def _run_rules(ctx: RuleContext, possible: bool, why_not: str) -> tuple[list, list]:
-    """Runs the profile's rules that the view can judge; the others become not_possible."""
-    issues, checks = [], []
+def _view_gate(ctx: RuleContext, r) -> str | None:
+    """Why the detected view cannot show the rule's fault, or None when it can."""
     view = ctx.view.get("view", "unknown")
+    if view == "unknown" or view in r.views:
+        return None
+    seen = " or ".join(v for v in r.views if v != "oblique")
+    return (
+        f"{r.issue.lower()} can only be judged from a {seen} view; this video is filmed from "
+        f"the {view}"
+    )
+
+
+def _run_checks(ctx: RuleContext, possible: bool, why_not: str) -> tuple[list, list]:
+    """Runs the profile's fault rules that the view can judge, then its generic checks.
+
+    Every rule and applicable generic check gets one `checks` entry: "done", or
+    "not_possible" with the reason (the view, too few reps, nothing to measure).
+    """
+    issues, checks = [], []
     for name in ctx.exercise.profile.rules:
         r = RULES[name]
-        if not possible:
-            checks.append(_check(name, "not_possible", why_not))
-        elif view != "unknown" and view not in r.views:
-            seen = " or ".join(v for v in r.views if v != "oblique")
-            checks.append(
-                _check(
-                    name,
-                    "not_possible",
-                    f"{r.issue.lower()} can only be judged from a {seen} view; this video is "
-                    f"filmed from the {view}",
-                )
-            )
+        reason = why_not if not possible else _view_gate(ctx, r)
+        if reason:
+            checks.append(_check(name, "not_possible", reason))
         else:
             issues.extend(r(ctx))
             checks.append(_check(name, "done"))
-    if not ctx.exercise.profile.rules:
-        checks.append(
-            _check(
-                "faults",
-                "not_possible",
-                f"there are no form-fault rules for {ctx.exercise.name} yet; range of motion, "
-                "tempo, symmetry and consistency are measured",
-            )
-        )
+    for c in checks_for(ctx.exercise):
+        if not possible:
+            checks.append(_check(c.name, "not_possible", why_not))
+            continue
+        try:
+            found = c(ctx)
+        except NotJudged as exc:
+            checks.append(_check(c.name, "not_possible", str(exc)))
+            continue
+        issues.extend(found)
+        checks.append(_check(c.name, "done"))
     return issues, checks
+
+
+def _score(issues: list, checks: list, rep_count: int, why_not: str | None) -> tuple:
+    """(score, scoreNote): the measured score, or None and why nothing could be rated."""
+    if why_not:
+        return None, why_not
+    if not any(c["status"] == "done" for c in checks):
+        reasons = "; ".join(dict.fromkeys(c["reason"] for c in checks if c.get("reason")))
+        return None, f"no check could be judged ({reasons})" if reasons else "no check applies"
+    return form_score(issues, rep_count), None
 
 
 def _analyze_reps(track: PoseTrack, exercise: Exercise, view: dict) -> dict:
@@ -106,23 +125,17 @@ def _analyze_reps(track: PoseTrack, exercise: Exercise, view: dict) -> dict:
     sym = symmetry(track, exercise, reps, view["view"])
     ctx = RuleContext(track=track, exercise=exercise, reps=reps, rep_measures=measures, view=view)
     ctx._cache[profile.signal] = primary
-    checks = [
-        _check(
-            "reps",
-            "done" if reps else "not_possible",
-            None if reps else "no complete repetition was detected",
-        )
-    ]
-    issues, rule_checks = _run_rules(ctx, bool(reps), "no complete repetition was detected")
-    checks.extend(rule_checks)
-    checks.append(_check("symmetry", sym["status"], sym["reason"]))
+    why_not = None if reps else "no complete repetition was detected"
+    issues, form_checks = _run_checks(ctx, bool(reps), why_not or "")
+    score, note = _score(issues, form_checks, len(reps), why_not)
     return {
         "repCount": len(reps),
         "reps": [rep_dict(rep, m) for rep, m in zip(reps, measures, strict=True)],
         "metrics": rep_metrics(exercise, reps, measures, sym),
         "issues": issues,
-        "score": form_score(issues, len(reps)) if reps else None,
-        "checks": checks,
+        "score": score,
+        "scoreNote": note,
+        "checks": [_check("reps", "not_possible" if why_not else "done", why_not), *form_checks],
         "signal": {"name": primary.name, "sides": primary.sides},
         "_ctx": ctx,
         "_primary": primary,
@@ -178,23 +191,18 @@ def _analyze_hold(track: PoseTrack, exercise: Exercise, view: dict) -> dict:
         hold=(start, end) if held else None,
     )
     ctx._cache[primary.name] = primary
-    issues, rule_checks = _run_rules(ctx, held, "the position was never held")
-    checks = [
-        _check(
-            "hold",
-            "done" if held else "not_possible",
-            None if held else "the position was never held",
-        ),
-        *rule_checks,
-    ]
+    why_not = None if held else "the position was never held"
+    issues, form_checks = _run_checks(ctx, held, why_not or "")
+    score, note = _score(issues, form_checks, 0, why_not)
     return {
         "repCount": 0,
         "reps": [],
         "hold": hold,
         "metrics": hold_metrics(exercise, primary, start, end, track.fps),
         "issues": issues,
-        "score": form_score(issues, 0) if held else None,
-        "checks": checks,
+        "score": score,
+        "scoreNote": note,
+        "checks": [_check("hold", "not_possible" if why_not else "done", why_not), *form_checks],
         "signal": {"name": primary.name, "sides": primary.sides},
         "_ctx": ctx,
         "_primary": primary,
@@ -215,7 +223,8 @@ def analyze_track(track: PoseTrack, exercise: Exercise, info: VideoInfo | None =
 
     Returns:
         The findings dict (see module docstring and docs/form-rules.md). "score" is None when
-        nothing could be assessed (no complete rep, or the position was never held).
+        nothing could be rated (no complete rep, the position was never held, or no check could
+        be judged), and then "scoreNote" says why (docs/scoring.md); otherwise it is None.
     """
     n = track.n_frames
     k = int(track.detected.sum())

@@ -55,6 +55,11 @@ class AnalysisProfile:
         joints: Joints (tools.vocabulary.JOINTS) that define the exercise.
         eccentric_first: Whether a rep starts with its lowering (eccentric) phase; None means
             "when direction is down".
+        judge_tempo: Whether the generic eccentric-control and tempo-consistency checks
+            (tools.faults.generic) apply. False for jumps, swings, Olympic lifts and cyclic or
+            alternating movements, whose fast lowering and uneven tempo are part of them.
+        judge_symmetry: Whether left/right symmetry is judged. False when one side works at a
+            time or on purpose more than the other (single-arm rows, archer push-ups).
     """
 
     mode: Mode
@@ -74,6 +79,8 @@ class AnalysisProfile:
     views: tuple[str, ...] = VIEWS
     joints: tuple[str, ...] = ()
     eccentric_first: bool | None = None
+    judge_tempo: bool = True
+    judge_symmetry: bool = True
 
     @property
     def low(self) -> float:
@@ -110,6 +117,8 @@ class AnalysisProfile:
             "views": list(self.views),
             "joints": list(self.joints),
             "eccentricFirst": self.starts_eccentric,
+            "judgeTempo": self.judge_tempo,
+            "judgeSymmetry": self.judge_symmetry,
         }
 
 
@@ -126,6 +135,8 @@ class Exercise:
         description: One-sentence description.
         aliases: Other names users type ("pushup", "press up", ...).
         profile: How the exercise is analysed.
+        family: The catalog's profile template it is built on (e.g. "push", "curl"): cues and
+            drills written for a family of exercises (tools.drills) are chosen by it.
     """
 
     id: str
@@ -136,6 +147,7 @@ class Exercise:
     description: str
     profile: AnalysisProfile
     aliases: tuple[str, ...] = field(default=())
+    family: str = ""
 
     def to_dict(self) -> dict:
         """Returns the exercise as a JSON-serialisable dict with camelCase keys."""
@@ -175,6 +187,9 @@ def _check_profile(p: AnalysisProfile, fail) -> None:
     for pair in p.rep_measures:
         if len(pair) != 2 or pair[1] not in SIGNAL_LABELS:
             fail(f"rep_measures entry {list(pair)} must be [key, known signal]")
+    for flag in ("judge_tempo", "judge_symmetry"):
+        if not isinstance(getattr(p, flag), bool):
+            fail(f"{flag} must be true or false")
     if p.mode == "reps":
         down = p.direction == "down"
         rest, work = p.rest_threshold, p.work_threshold
@@ -243,6 +258,7 @@ def _build(entry: dict, templates: dict, position: int) -> Exercise:
         description=entry["description"],
         profile=profile,
         aliases=tuple(aliases),
+        family=entry["profile"],
     )
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from tools.exercises import EXERCISES, CatalogError
 from tools.faults import body_line, extent, hinge, lower, upper  # noqa: F401  (registers)
 from tools.faults.base import RULES, Rule, RuleContext, landmark_confidence
+from tools.faults.generic import GENERIC, SUPERSEDED_BY
 
-__all__ = ["RULES", "Rule", "RuleContext", "landmark_confidence", "check_catalog_rules"]
+__all__ = ["GENERIC", "RULES", "Rule", "RuleContext", "landmark_confidence", "check_catalog_rules"]
 
 
 def check_catalog_rules(exercises=EXERCISES) -> None:
@@ -28,4 +29,16 @@ def check_catalog_rules(exercises=EXERCISES) -> None:
                 )
 
 
+def _check_generic() -> None:
+    """Raises CatalogError when generic checks and rules clash or name unknown ones."""
+    clash = set(GENERIC) & set(RULES)
+    if clash:
+        raise CatalogError(f"generic checks and fault rules share names {sorted(clash)}")
+    for check, rules in SUPERSEDED_BY.items():
+        unknown = (set(rules) - set(RULES)) | ({check} - set(GENERIC))
+        if unknown:
+            raise CatalogError(f"generic.SUPERSEDED_BY names unknown checks {sorted(unknown)}")
+
+
 check_catalog_rules()
+_check_generic()
