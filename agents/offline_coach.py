@@ -3,7 +3,9 @@
 `OfflineCoachLlm` is an ADK `BaseLlm` registered under the model name "biome-offline-coach". It
 reads the vision findings that the coaching instruction embeds between markers and writes a
 grounded `CoachingReport` as JSON: every issue it names is a detected issue with that issue's
-cue, and every number it quotes is copied from the findings. It never touches the network, so
+cue, its drills are the ones written for that rule and exercise (tools.drills), every number it
+quotes is copied from the findings, and it never gives a score: a set that was not rated is
+said to be not rated, with the reason. It never touches the network, so
 Biome works without a Gemini key and tests are reproducible.
 """
 
@@ -21,6 +23,7 @@ from google.adk.models.registry import LLMRegistry
 from google.genai import types
 
 from agents.findings_format import extract_findings, severity_rank
+from tools.drills import for_issue
 
 OFFLINE_COACH_MODEL = "biome-offline-coach"
 _SET_MODEL_RESPONSE = "set_model_response"
@@ -29,60 +32,41 @@ _GOOD_STATUSES = {"good", "ok", "pass", "passed"}
 # Check statuses that mean "nothing to warn about".
 _CHECK_OK = {"done", "good", "ok", "pass", "passed"}
 
-# Drill advice by issue keyword: general, number-free so it never quotes an unmeasured value.
-_DRILLS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (
-        ("valgus", "knee cave", "knees cave", "knees in"),
-        "strengthen your glutes (banded squats, clamshells, lateral band walks) so your knees "
-        "track over your toes",
-    ),
-    (
-        ("depth", "shallow", "partial"),
-        "improve ankle and hip mobility (goblet-squat holds, ankle rocks) and squat to a box "
-        "to groove a consistent depth",
-    ),
-    (
-        ("lean", "torso", "chest"),
-        "build upper-back and core strength (front squats, tempo squats) to keep your chest up",
-    ),
-    (
-        ("rounding", "round", "butt wink", "pelvic", "lumbar", "spine"),
-        "practise bracing (dead bugs, pause reps just above the point where your back rounds)",
-    ),
-    (
-        ("heel",),
-        "keep your weight over the whole foot and add ankle-mobility work",
-    ),
-    (
-        ("asymmetr", "shift", "imbalance", "uneven"),
-        "add single-side work (split squats, single-arm or single-leg variations) to even out "
-        "left and right",
-    ),
-    (
-        ("hip sag", "sag", "pike", "hips high"),
-        "hold planks with glutes and abs braced to learn a straight body line",
-    ),
-    (
-        ("elbow", "flare"),
-        "tuck your elbows slightly and practise slow negatives to own the position",
-    ),
-    (
-        ("swing", "momentum", "kip", "bounce", "tempo", "fast", "rushed"),
-        "slow the lowering phase and pause briefly at the bottom to remove momentum",
-    ),
-    (
-        ("lockout", "range of motion", "rom", "extension"),
-        "finish every rep through the full range of motion, using a lighter load if needed",
-    ),
-)
+# Checks that frame the analysis rather than judge form: their "done" is not a judgement.
+_FRAMING_CHECKS = {"camera_view", "body_in_frame", "reps", "hold"}
 
 
-def _drill_for(issue_type: str) -> str | None:
-    lowered = issue_type.lower()
-    for keywords, drill in _DRILLS:
-        if any(k in lowered for k in keywords):
-            return drill
-    return None
+def _exercise_name(findings: dict) -> str:
+    return str(findings.get("exercise") or "the exercise")
+
+
+def _judged(findings: dict) -> bool:
+    """Whether any form check was actually judged (not merely listed)."""
+    return any(
+        isinstance(c, dict)
+        and c.get("name") not in _FRAMING_CHECKS
+        and str(c.get("status", "")).lower() in _CHECK_OK
+        for c in findings.get("checks") or []
+    )
+
+
+def _score(findings: dict) -> float | None:
+    """The measured score, or None when the set was not rated (never a made-up number)."""
+    score = findings.get("score")
+    if isinstance(score, bool) or not isinstance(score, int | float):
+        return None
+    return float(score)
+
+
+def _unrated_reason(findings: dict) -> str:
+    """Why the set was not rated: findings.scoreNote, else the first reason in checks."""
+    note = str(findings.get("scoreNote") or "").strip().rstrip(".")
+    if note:
+        return note
+    for check in findings.get("checks") or []:
+        if isinstance(check, dict) and check.get("reason"):
+            return str(check["reason"]).strip().rstrip(".")
+    return "no form check could be judged from this video"
 
 
 def _fmt_list(items: list[Any]) -> str:
@@ -140,33 +124,41 @@ def _strengths(findings: dict, issues: list[dict]) -> list[str]:
             text = f"{name} on target: {actual}"
         strengths.append(f"{text} (target {target})")
     rep_count = findings.get("repCount")
-    if not issues and isinstance(rep_count, int) and rep_count > 0:
+    rated = _score(findings) is not None and _judged(findings)
+    if not issues and rated and isinstance(rep_count, int) and rep_count > 0:
         scope = "your rep" if rep_count == 1 else f"all {rep_count} reps"
-        strengths.append(f"No form issues detected across {scope}")
+        strengths.append(f"No form issues detected across {scope} in the checks this video allowed")
     if not strengths and isinstance(rep_count, int) and rep_count > 0:
         strengths.append(f"Completed {rep_count} rep{'s' if rep_count != 1 else ''} on camera")
     return strengths
 
 
-def _recommendations(issues: list[dict]) -> list[str]:
+def _recommendations(findings: dict, issues: list[dict]) -> list[str]:
+    exercise = _exercise_name(findings)
     recs = []
     for issue in issues:
         issue_type = str(issue["type"])
-        drill = _drill_for(issue_type)
-        if drill:
-            recs.append(f"{issue_type}: {drill[0].upper()}{drill[1:]}.")
+        advice = for_issue(exercise, issue.get("rule") or issue_type) or for_issue(
+            exercise, issue_type
+        )
+        if advice:
+            recs.append(f"{issue_type}: {'. '.join(advice['drills'][:2])}.")
         else:
             cue = str(issue.get("coachingCue") or "").strip()
             recs.append(f"{issue_type}: {cue}" if cue else f"Work on {issue_type.lower()}.")
-    if issues:
+    if _score(findings) is None:
         recs.append(
-            "Film your next set from the same angle to check that the fixes hold, and add load "
-            "only once the cues feel automatic."
+            f"Film your next {exercise} set so that it can be rated: {_unrated_reason(findings)}."
+        )
+    elif issues:
+        recs.append(
+            f"Film your next {exercise} set from the same angle to check that the fixes hold, "
+            "and add load only when the cues feel automatic."
         )
     else:
         recs.append(
-            "Keep this technique and progress the load gradually; film sets from the same angle "
-            "to track consistency."
+            f"Keep this {exercise} technique and progress the load gradually; film your sets "
+            "from the same angle to track consistency."
         )
     return recs
 
@@ -174,7 +166,7 @@ def _recommendations(issues: list[dict]) -> list[str]:
 def _summary(findings: dict, issues: list[dict]) -> str:
     exercise = findings.get("exercise") or "the exercise"
     rep_count = findings.get("repCount")
-    score = findings.get("score")
+    score = _score(findings)
     parts = []
     hold = findings.get("hold")
     if isinstance(hold, dict):
@@ -186,8 +178,10 @@ def _summary(findings: dict, issues: list[dict]) -> str:
         parts.append(f"Analysed {rep_count} {noun} of {exercise}.")
     else:
         parts.append(f"Analysed your {exercise}.")
-    if isinstance(score, int | float):
-        parts.append(f"Form score: {score} out of ten.")
+    if score is not None:
+        parts.append(f"Form score: {score:g} out of ten.")
+    else:
+        parts.append(f"This set was not rated: {_unrated_reason(findings)}.")
     if issues:
         top = issues[0]
         where = ""
@@ -199,8 +193,8 @@ def _summary(findings: dict, issues: list[dict]) -> str:
         if len(issues) > 1:
             others = _fmt_list([str(i["type"]).lower() for i in issues[1:]])
             parts.append(f"Also watch {others}.")
-    else:
-        parts.append("No form issues were detected.")
+    elif score is not None and _judged(findings):
+        parts.append("No form issues were detected in what this video could show.")
     for check in findings.get("checks") or []:
         status = str(check.get("status", "")).lower()
         if status and status not in _CHECK_OK and check.get("reason"):
@@ -217,21 +211,19 @@ def build_offline_report(findings: dict) -> dict:
         findings: The vision findings dict (camelCase, as produced by tools.analysis).
 
     Returns:
-        A dict matching CoachingReport: overallScore (findings["score"], clamped to 0-10),
-        summary, issues [{type, coachingCue}] most severe first, strengths and
-        recommendations in priority order.
+        A dict matching CoachingReport: summary, issues [{type, coachingCue}] most severe
+        first, strengths and recommendations in priority order. It carries no score: the score
+        is the measured findings["score"] (None when the set was not rated, and then the
+        summary says why, from findings["scoreNote"]).
     """
     issues = _unique_by_type(_sorted_issues(findings))
-    score = findings.get("score")
-    score = float(score) if isinstance(score, int | float) else 0.0
     return {
-        "overallScore": min(10.0, max(0.0, score)),
         "summary": _summary(findings, issues),
         "issues": [
             {"type": str(i["type"]), "coachingCue": str(i.get("coachingCue") or "")} for i in issues
         ],
         "strengths": _strengths(findings, issues),
-        "recommendations": _recommendations(issues),
+        "recommendations": _recommendations(findings, issues),
     }
 
 
@@ -274,7 +266,6 @@ class OfflineCoachLlm(BaseLlm):
         findings = extract_findings(_request_text(llm_request))
         if findings is None:
             report = {
-                "overallScore": 0.0,
                 "summary": "No vision findings were provided, so no coaching can be given.",
                 "issues": [],
                 "strengths": [],

@@ -25,7 +25,8 @@ from google.adk.models.registry import LLMRegistry
 from google.genai import types
 
 from agents.chat.tools import measure_label
-from agents.offline_coach import _drill_for, _fmt_list
+from agents.offline_coach import _fmt_list
+from tools.drills import for_issue
 
 OFFLINE_CHAT_MODEL = "biome-offline-chat"
 
@@ -269,9 +270,10 @@ def _answer_fix(f: dict) -> str:
     reps = sorted({r for i in f["instances"] for r in i.get("reps") or []})
     where = f" (rep{'s' if len(reps) > 1 else ''} {_fmt_list(reps)})" if reps else ""
     text = f"{issue_type}{where}: {first.get('coachingCue')}"
-    drill = _drill_for(issue_type)
-    if drill:
-        text += f" To build the habit, {drill}."
+    advice = for_issue(f.get("exercise"), issue_type)
+    if advice:
+        drills = [d[0].lower() + d[1:] for d in advice["drills"][:2]]
+        text += f" To build the habit: {'; or '.join(drills)}."
     return text
 
 

@@ -394,7 +394,7 @@ def build_chat_tools(data: CoachData | None = None) -> list[Callable[..., Any]]:
             issue_type: The fault, by its name or in the person's words (e.g. "depth").
 
         Returns:
-            {"status": "ok", "issueType", "instances": [{severity, reps, frameStart,
+            {"status": "ok", "exercise", "issueType", "instances": [{severity, reps, frameStart,
             frameEnd, startTime, endTime, confidenceScore, coachingCue, keyframes?}]} or
             {"status": "not_found", "message", "detectedIssues": [types]} when no detected
             fault matches.
@@ -437,7 +437,13 @@ def build_chat_tools(data: CoachData | None = None) -> list[Callable[..., Any]]:
             if issue.get("keyframes"):
                 instance["keyframes"] = issue["keyframes"]
             instances.append(instance)
-        return {"status": "ok", "issueType": matched[0], "instances": instances}
+        exercise = report.get("exercise") or analysis["session"].get("exerciseName")
+        return {
+            "status": "ok",
+            "exercise": exercise,
+            "issueType": matched[0],
+            "instances": instances,
+        }
 
     async def get_score_breakdown(tool_context: ToolContext) -> dict:
         """Explains the 0-10 form score: which issues cost how many points, rep by rep.

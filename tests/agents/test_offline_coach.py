@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from google.adk.models.llm_request import LlmRequest
 from google.adk.models.registry import LLMRegistry
 from google.genai import types
@@ -12,6 +13,7 @@ from google.genai import types
 from agents.coach.schema import CoachingReport
 from agents.findings_format import embed_findings
 from agents.offline_coach import OFFLINE_COACH_MODEL, OfflineCoachLlm, build_offline_report
+from tools.drills import for_issue
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -40,7 +42,9 @@ def test_report_is_valid_and_grounded(findings):
     measured = _numbers(json.dumps(findings, ensure_ascii=False))
     assert quoted, "the report should quote some measured numbers"
     assert quoted <= measured, f"numbers not in findings: {quoted - measured}"
-    assert report["overallScore"] == findings["score"]
+    # The score is measured, never the coach's: the report does not carry one.
+    assert "overallScore" not in report
+    assert "Form score: 8.8 out of ten." in report["summary"]
 
 
 def test_priority_order_and_strengths(findings):
@@ -64,8 +68,70 @@ def test_clean_set(findings):
     findings["score"] = 10.0
     report = build_offline_report(findings)
     assert report["issues"] == []
-    assert "No form issues detected across all 6 reps" in report["strengths"]
-    assert report["recommendations"]
+    assert any("No form issues detected across all 6 reps" in s for s in report["strengths"])
+    assert "No form issues were detected" in report["summary"]
+    # Progression advice names the exercise.
+    assert "Squat" in report["recommendations"][-1]
+
+
+def test_no_clean_claim_when_nothing_was_judged(findings):
+    """A 10 with only framing checks done is no evidence of clean form: no such claim."""
+    findings["issues"] = []
+    findings["score"] = 10.0
+    findings["checks"] = [
+        {"name": "camera_view", "status": "done", "reason": None},
+        {"name": "reps", "status": "done", "reason": None},
+        {"name": "knee_valgus", "status": "not_possible", "reason": "needs a front view"},
+    ]
+    report = build_offline_report(findings)
+    text = " ".join([report["summary"], *report["strengths"]])
+    assert "No form issues" not in text
+
+
+def test_unrated_set_says_why_and_gives_no_score(findings):
+    findings.update(repCount=0, reps=[], issues=[], score=None)
+    findings["scoreNote"] = "no complete repetition was detected"
+    findings["checks"] = [
+        {"name": "reps", "status": "not_possible", "reason": "no complete repetition was detected"},
+        {"name": "shallow_depth", "status": "not_possible", "reason": "no complete repetition"},
+    ]
+    report = build_offline_report(findings)
+    CoachingReport.model_validate(report)
+    assert "overallScore" not in report
+    assert "This set was not rated: no complete repetition was detected." in report["summary"]
+    assert "Form score" not in report["summary"] and "out of ten" not in report["summary"]
+    assert not any("No form issues" in s for s in report["strengths"])
+    assert "Squat" in report["recommendations"][-1]
+    assert "no complete repetition was detected" in report["recommendations"][-1]
+
+
+def test_unrated_reason_falls_back_to_the_checks(findings):
+    findings.update(issues=[], score=None)
+    findings.pop("scoreNote", None)
+    findings["checks"] = [{"name": "symmetry", "status": "not_possible", "reason": "side view"}]
+    assert "This set was not rated: side view." in build_offline_report(findings)["summary"]
+
+
+@pytest.mark.parametrize(
+    "exercise, issue_type, rule, must, must_not",
+    [
+        ("Push-up", "Partial range of motion", "partial_range", "push-up", "squat"),
+        ("Pull-up", "Partial hang", "dead_hang", "hang", "squat"),
+        ("Bicep Curl", "Leaning back", "lean_back", "curl", "squat"),
+        ("Bench Press", "Partial range of motion", "partial_range", "bench press", "squat"),
+        ("Squat", "Shallow depth", "shallow_depth", "squat", "push-up"),
+    ],
+)
+def test_recommendations_use_the_drills_of_the_rule_and_exercise(
+    findings, exercise, issue_type, rule, must, must_not
+):
+    findings["exercise"] = exercise
+    findings["issues"] = [{**findings["issues"][0], "type": issue_type, "rule": rule}]
+    report = build_offline_report(findings)
+    advice = for_issue(exercise, issue_type)
+    first = report["recommendations"][0]
+    assert first.startswith(f"{issue_type}: {advice['drills'][0]}")
+    assert must in first.lower() and must_not not in first.lower()
 
 
 def test_deterministic(findings):
