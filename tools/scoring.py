@@ -7,7 +7,10 @@ SEVERITY_PENALTY = {"minor": 1.5, "moderate": 3.0, "severe": 5.0}
 
 
 def form_score(issues: list[dict], rep_count: int) -> float:
-    """Computes the form score from the issues found.
+    """Computes the form score from the issues found by the rules and generic checks.
+
+    Only call it when at least one check was judged: a set with nothing judged has no score
+    (None, with the reason in findings["scoreNote"]; see tools.analysis), never 10 or 0.
 
     Formula::
 

@@ -325,9 +325,8 @@ def eccentric_control(ctx: RuleContext, r: Rule) -> list[dict]:
                 end=end,
                 frame=start,
                 cue=(
-                    f"In rep {rep.index} the lowering took {ecc:.1f} s, faster than the "
-                    f"{con:.1f} s lift; lower under control, taking at least "
-                    f"{ECCENTRIC_MIN_S:g} s."
+                    f"In rep {rep.index} the lowering took {ecc:.2f} s against {con:.2f} s "
+                    f"for the lift; lower under control, taking at least {ECCENTRIC_MIN_S:g} s."
                 ),
                 measured={"eccentricS": ecc, "concentricS": con},
                 reps=[rep.index],
