@@ -31,6 +31,7 @@ from agents.orchestrator.agent import build_root_agent
 from agents.resilient_llm import KIND_TEXT
 from agents.status import TASK_COACHING, StatusPlugin
 from agents.vision import tools as vtools
+from tools.report import issues_of, report_from_findings, score_of
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +40,6 @@ APP_NAME = "orchestrator"
 _USER_ID = "biome"
 
 EventSink = Callable[[dict], None]
-
-FORWARDED_FINDINGS = ("camera", "bodyInFrame", "subject", "hold", "keyframes", "series")
 
 
 class AnalysisError(Exception):
@@ -82,13 +81,6 @@ def _checked_coaching(raw: Any, findings: dict) -> tuple[dict | None, str | None
     return verdict.report, None
 
 
-def _score(findings: dict, coaching: dict) -> float:
-    score = findings.get("score")
-    if not isinstance(score, int | float):
-        score = coaching.get("overallScore", 0.0)
-    return round(min(10.0, max(0.0, float(score))), 1)
-
-
 def build_report(
     findings: dict,
     coaching: dict,
@@ -97,11 +89,12 @@ def build_report(
     processing_time: float,
     notices: list[str] | None = None,
 ) -> dict:
-    """Merges measured findings and the coach's words into the API's report dict.
+    """Merges measured findings and the coach's words into a `tools.report.Report` (as JSON).
 
-    Severity, frames and confidence always come from the findings. The cue is the coach's
-    wording for that issue type when the type occurs once; when it occurs several times (e.g.
-    one issue per rep) each keeps its own measured cue from the findings.
+    Everything measured comes from the findings: the score (never the coach's: a set that
+    could not be rated has None and the reason), severity, frames, reps and confidence. The
+    cue is the coach's wording for that issue type when the type occurs once; when it occurs
+    several times (e.g. one issue per rep) each keeps its own measured cue from the findings.
     """
     type_counts: dict[str, int] = {}
     for issue in findings.get("issues") or []:
@@ -112,57 +105,27 @@ def build_report(
         for i in coaching.get("issues") or []
         if type_counts.get(str(i.get("type", "")).strip().lower()) == 1
     }
-    issues = []
-    for issue in findings.get("issues") or []:
-        issue_type = str(issue.get("type", ""))
-        issues.append(
-            {
-                "type": issue_type,
-                "severity": issue.get("severity"),
-                "frameStart": issue.get("frameStart"),
-                "frameEnd": issue.get("frameEnd"),
-                "coachingCue": cues.get(issue_type.strip().lower()) or issue.get("coachingCue"),
-                "confidenceScore": issue.get("confidenceScore"),
-            }
+    issues = [
+        issue.model_copy(
+            update={"coachingCue": cues.get(issue.type.strip().lower()) or issue.coachingCue}
         )
-    report = {
-        "exercise": findings.get("exercise"),
-        "coach": coach,
-        "overallScore": _score(findings, coaching),
-        "totalFrames": findings.get("totalFrames"),
-        "processingTime": round(processing_time, 2),
-        "repCount": findings.get("repCount"),
-        "reps": findings.get("reps") or [],
-        "issues": issues,
-        "metrics": [
-            {
-                "name": m.get("name"),
-                "actual": m.get("actual"),
-                "target": m.get("target"),
-                "status": m.get("status"),
-            }
-            for m in findings.get("metrics") or []
-        ],
-        "strengths": list(coaching.get("strengths") or []),
-        "recommendations": list(coaching.get("recommendations") or []),
-        "summary": coaching.get("summary") or "",
-        "video": findings.get("video") or {},
-        "checks": findings.get("checks") or [],
-    }
-    # What the vision step adds for the UI (view, framing, pictures, the plot), passed through.
-    for key in FORWARDED_FINDINGS:
-        if key in findings:
-            report[key] = findings[key]
+        for issue in issues_of(findings)
+    ]
+    score, unrated = score_of(findings)
     notices = list(notices or [])
-    if not isinstance(findings.get("score"), int | float):
-        # A 0 here would read as "terrible form"; say plainly that nothing could be rated.
-        notices.append(
-            "No complete repetition or held position was found in this video, so the score "
-            "does not rate your form. Film the whole set with your full body in view."
-        )
-    if notices:
-        report["notices"] = notices
-    return report
+    if score is None:
+        notices.append(unrated)
+    report = report_from_findings(
+        findings,
+        coach=coach,
+        processingTime=round(processing_time, 2),
+        strengths=list(coaching.get("strengths") or []),
+        recommendations=list(coaching.get("recommendations") or []),
+        summary=coaching.get("summary") or "",
+        notices=notices,
+    )
+    report.issues = issues
+    return report.model_dump(mode="json")
 
 
 async def run_analysis(
@@ -184,9 +147,11 @@ async def run_analysis(
             names its "file" there. Without it the keyframes are listed but not drawn.
 
     Returns:
-        The JSON-serialisable report: exercise, coach, overallScore, totalFrames,
+        The report, `tools.report.Report` as JSON: exercise, coach, overallScore (None when
+        the set could not be rated, with unratedReason and a notice saying why), totalFrames,
         processingTime, repCount, reps, issues, metrics, strengths, recommendations, summary,
-        video, checks, and "notices" when the offline coach had to stand in.
+        video, checks, notices (e.g. when the offline coach had to stand in), camera,
+        bodyInFrame, subject, hold, keyframes, series.
 
     Raises:
         AnalysisError: Unknown exercise (VALIDATION_ERROR, before any work), or the video could

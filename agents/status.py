@@ -1,8 +1,9 @@
 """Live status for the UI: an ADK plugin that turns the run into agent_status/progress events.
 
-`StatusPlugin` watches agent start/finish, tool start/finish, the vision agent's task-metadata
-events and frame progress reported from the pose-extraction thread, and delivers two kinds of
-plain dicts to a sink callback:
+`StatusPlugin` watches agent start/finish, tool start/finish (the vision agent's tools map to
+the UI's tasks, see DEFAULT_TOOL_TASKS), task-metadata events (a vision failure) and frame
+progress reported from the pose-extraction thread, and delivers two kinds of plain dicts to a
+sink callback:
 
     {"type": "agent_status", "data": {"visionAgent": "waiting|processing|complete|failed",
                                       "coachingAgent": "waiting|processing|complete|failed",
@@ -77,12 +78,27 @@ COACHING_END = 98
 
 _ANALYSIS_ESTIMATE_S = 1.0
 
-# Tools that a tool-using agent may call, mapped to the UI tasks they perform.
+# The vision agent's tools (agents/vision/tools.py), mapped to the UI tasks they perform. The
+# keyframe pictures are part of the finished issues step, not a task of their own.
 DEFAULT_TOOL_TASKS: dict[str, tuple[str, ...]] = {
     "probe_video_tool": (TASK_READING,),
-    "analyze_exercise_video": (TASK_READING, TASK_LANDMARKS, TASK_MEASURING, TASK_ISSUES),
+    "extract_pose_track_tool": (TASK_LANDMARKS,),
+    "analyze_exercise_tool": (TASK_MEASURING, TASK_ISSUES),
+    "render_keyframes_tool": (),
 }
 _IGNORED_TOOLS = {"set_model_response", "transfer_to_agent"}
+# Progress when a vision task completes.
+_TASK_MILESTONES = {
+    TASK_READING: _READ_DONE,
+    TASK_LANDMARKS: _FRAMES_END,
+    TASK_MEASURING: _MEASURE_DONE,
+    TASK_ISSUES: VISION_END,
+}
+
+
+def tool_tasks(tool_name: str) -> tuple[str, ...]:
+    """The UI tasks a tool performs (its own name for a tool not listed)."""
+    return DEFAULT_TOOL_TASKS.get(tool_name, (tool_name,))
 
 
 @dataclass
@@ -271,12 +287,15 @@ class StatusPlugin(BasePlugin):
     async def before_tool_callback(
         self, *, tool: BaseTool, tool_args: dict[str, Any], tool_context: ToolContext
     ) -> None:
-        if tool.name in _IGNORED_TOOLS:
+        names = self._tool_tasks.get(tool.name, (tool.name,))
+        if tool.name in _IGNORED_TOOLS or not names:
             return None
         with self._lock:
             run = self._run(tool_context.invocation_id)
-            names = self._tool_tasks.get(tool.name, (tool.name,))
-            run.tasks[names[0]] = "running"
+            if tool_context.agent_name == self._vision_name and run.vision == "waiting":
+                run.vision = "processing"
+            for task_name in names:  # One call does all of them.
+                run.tasks[task_name] = "running"
             self._status(run)
         return None
 
@@ -288,20 +307,27 @@ class StatusPlugin(BasePlugin):
         tool_context: ToolContext,
         result: dict[str, Any],
     ) -> None:
-        if tool.name in _IGNORED_TOOLS:
+        names = self._tool_tasks.get(tool.name, (tool.name,))
+        if tool.name in _IGNORED_TOOLS or not names:
             return None
         failed = isinstance(result, dict) and result.get("status") == "error"
         with self._lock:
             run = self._run(tool_context.invocation_id)
-            names = self._tool_tasks.get(tool.name, (tool.name,))
             if failed:
-                run.tasks[next((n for n in names if run.tasks.get(n) == "running"), names[0])] = (
-                    "failed"
-                )
-            else:
                 for task_name in names:
-                    run.tasks[task_name] = "complete"
+                    if run.tasks.get(task_name) == "running":
+                        run.tasks[task_name] = "pending"
+                run.tasks[names[0]] = "failed"
+                if tool_context.agent_name == self._vision_name:
+                    run.vision = "failed"
+                self._status(run)
+                return None
+            for task_name in names:
+                run.tasks[task_name] = "complete"
             self._status(run)
+            for task_name in names:
+                if (milestone := _TASK_MILESTONES.get(task_name)) is not None:
+                    self._progress(run, milestone, STEP_VISION)
         return None
 
     async def on_tool_error_callback(
@@ -312,12 +338,14 @@ class StatusPlugin(BasePlugin):
         tool_context: ToolContext,
         error: Exception,
     ) -> None:
-        if tool.name in _IGNORED_TOOLS:
+        names = self._tool_tasks.get(tool.name, (tool.name,))
+        if tool.name in _IGNORED_TOOLS or not names:
             return None
         with self._lock:
             run = self._run(tool_context.invocation_id)
-            names = self._tool_tasks.get(tool.name, (tool.name,))
             run.tasks[names[0]] = "failed"
+            if tool_context.agent_name == self._vision_name:
+                run.vision = "failed"
             self._status(run)
         return None
 
@@ -339,12 +367,7 @@ class StatusPlugin(BasePlugin):
                     run.vision = "processing"
             self._status(run)
             if status == "complete":
-                milestone = {
-                    TASK_READING: _READ_DONE,
-                    TASK_LANDMARKS: _FRAMES_END,
-                    TASK_MEASURING: _MEASURE_DONE,
-                    TASK_ISSUES: VISION_END,
-                }.get(name)
+                milestone = _TASK_MILESTONES.get(name)
                 if milestone is not None:
                     self._progress(run, milestone, STEP_VISION)
         return None

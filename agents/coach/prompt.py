@@ -16,7 +16,8 @@ Write a coaching report following these rules:
    written. Never invent an issue. If findings.issues is empty, report no issues.
 2. Numbers. Quote only numbers that appear in the findings (angles, rep counts, durations,
    the score, rep numbers). Never estimate, round differently or invent a number.
-3. overallScore: use findings.score (a number from 0 to 10).
+3. The score is measured, not yours to give. If findings.score is null the set was not rated
+   (findings.scoreNote says why): say so plainly and do not rate the form in words either.
 4. Each issue gets one short, actionable cue in second person ("Push your knees out ..."),
    based on that issue's coachingCue and measured values.
 5. strengths: what the findings show went well (metrics with status "good", consistent reps).

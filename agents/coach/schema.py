@@ -13,9 +13,11 @@ class CoachingIssue(BaseModel):
 
 
 class CoachingReport(BaseModel):
-    """The coach's report on one analysed set."""
+    """The coach's report on one analysed set.
 
-    overallScore: float = Field(ge=0, le=10, description="Form score from 0 to 10.")
+    It has no score: the score is measured (tools.scoring), never the coach's to give.
+    """
+
     summary: str = Field(description="Two or three sentences summarising the set.")
     issues: list[CoachingIssue] = Field(
         default_factory=list, description="Only issues present in the vision findings."

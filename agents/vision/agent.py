@@ -1,172 +1,161 @@
-"""The vision agent: a deterministic pipeline from video to measured findings.
+"""The vision agent: a deterministic pipeline from video to measured findings, through its tools.
 
-No model decides anything here. `VisionAgent` reads "video_path" and "exercise_name" from
-session state and runs probe -> pose track -> exercise analysis (CPU-bound, so off the event
-loop with asyncio.to_thread). It reports each task as a metadata-only event (text would count as
-a final response) and writes its results with state_delta:
+No model decides anything here. `VisionAgent` reads "video_path" and "exercise_name" (and
+optionally "artifacts_dir") from session state and calls its ADK FunctionTools in a fixed order
+(agents/vision/tools.py): probe -> pose track -> exercise analysis -> keyframes (only with
+"artifacts_dir"). Each call goes through ADK as an LLM agent's would: a function_call event,
+the plugins' before/after tool callbacks (the status plugin turns them into agent_status and
+progress), the tool, and a function_response event. So every step is visible in the event
+stream and in `adk web`, with its arguments and answer.
+
+The pose track is not in any event: the tracking tool keeps it in the process and answers a
+handle, which the later calls take as an argument. The tools write their results to state:
 
 - state["video_info"]: the probe result (VideoInfo.to_dict()).
-- with state["artifacts_dir"] set, the findings' keyframes are drawn there as JPEGs.
-- state["vision_findings"]: the findings dict (camelCase) from tools.analysis.
-- state["vision_error"]: {"code", "message"} when the video cannot be analysed.
+- state["pose_track"]: the handle of the kept track (released when the agent ends).
+- state["vision_findings"]: the findings dict (camelCase) from tools.analysis; with
+  "artifacts_dir" set, its keyframes name the JPEGs drawn there.
+- state["vision_error"]: {"code", "message"} when the video cannot be analysed (written by
+  this agent when a tool answers with an error).
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
-from collections.abc import AsyncGenerator, Callable
+import uuid
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from google.adk.agents import BaseAgent
 from google.adk.agents.invocation_context import InvocationContext
 from google.adk.events.event import Event
 from google.adk.events.event_actions import EventActions
+from google.adk.flows.llm_flows.functions import handle_function_calls_async
+from google.genai import types
 from typing_extensions import override
 
-from agents.findings_format import severity_rank
 from agents.status import (
-    TASK_ISSUES,
-    TASK_LANDMARKS,
-    TASK_MEASURING,
     TASK_METADATA_KEY,
     TASK_READING,
     VISION_AGENT_NAME,
     VISION_ERROR_METADATA_KEY,
+    tool_tasks,
 )
 from agents.vision import tools as vtools
 
 logger = logging.getLogger(__name__)
 
 
-class _VisionFailure(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-
-
-def _to_builtin(value: Any) -> Any:
-    """json default: numpy scalars/arrays and other odd types to plain Python."""
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if hasattr(value, "item"):
-        return value.item()
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    return str(value)
-
-
-def _plain(data: Any) -> Any:
-    """Makes data JSON-safe so any session service can persist it."""
-    return json.loads(json.dumps(data, default=_to_builtin))
-
-
-def _finalize_findings(findings: dict) -> dict:
-    """Orders issues most severe first (then by frame), and makes the findings JSON-safe."""
-    findings = _plain(findings)
-    issues = findings.get("issues") or []
-    findings["issues"] = sorted(
-        issues,
-        key=lambda i: (severity_rank(i.get("severity")), i.get("frameStart") or 0),
-    )
-    return findings
-
-
-def _frame_progress_callback(ctx: InvocationContext) -> Callable[[int, int], None] | None:
-    """Finds a plugin that accepts frame progress (the status plugin) for this run."""
-    callbacks = []
-    for plugin in getattr(ctx.plugin_manager, "plugins", []):
-        factory = getattr(plugin, "frame_progress_callback", None)
-        if callable(factory):
-            callbacks.append(factory(ctx.invocation_id))
-    if not callbacks:
-        return None
-
-    def on_progress(frames_done: int, frames_total: int) -> None:
-        for callback in callbacks:
-            try:
-                callback(frames_done, frames_total)
-            except Exception:  # Progress reporting must never break the analysis.
-                logger.exception("frame progress callback raised")
-
-    return on_progress
-
-
 class VisionAgent(BaseAgent):
-    """Runs the measured video analysis and stores the findings in session state."""
+    """Runs the measured video analysis through its FunctionTools; findings go to state."""
+
+    # What ADK's tool-calling code reads from an agent: no agent-level tool callbacks here
+    # (the plugins' callbacks still run).
+    canonical_before_tool_callbacks: list = []
+    canonical_after_tool_callbacks: list = []
+    canonical_on_tool_error_callbacks: list = []
 
     @override
     async def _run_async_impl(self, ctx: InvocationContext) -> AsyncGenerator[Event, None]:
         state = ctx.session.state
-        video_path = state.get("video_path")
-        exercise_name = state.get("exercise_name")
-        on_progress = _frame_progress_callback(ctx)
-        current = TASK_READING
+        video_path = str(state.get("video_path") or "")
+        exercise_name = str(state.get("exercise_name") or "")
+        if not video_path:
+            yield self._failure(ctx, TASK_READING, "VALIDATION_ERROR", "no video_path in state")
+            return
+        if vtools.resolve_exercise_name(exercise_name) is None:
+            # Checked before the slow steps; the analysis tool would refuse it too.
+            message = f"unknown exercise: {exercise_name!r}"
+            yield self._failure(ctx, TASK_READING, "VALIDATION_ERROR", message)
+            return
+
+        tools = {tool.name: tool for tool in vtools.vision_function_tools()}
+        handle = None
         try:
-            yield self._task_event(ctx, TASK_READING, "running")
-            if not video_path:
-                raise _VisionFailure("VALIDATION_ERROR", "no video_path in session state")
-            exercise = vtools.resolve_exercise_name(str(exercise_name or ""))
-            if exercise is None:
-                raise _VisionFailure("VALIDATION_ERROR", f"unknown exercise: {exercise_name!r}")
-            info = await asyncio.to_thread(vtools.probe, video_path)
-            if on_progress is not None:
-                on_progress(0, info.frame_count)  # Lets the ETA use the real frame count.
-            yield self._task_event(
-                ctx, TASK_READING, "complete", state_delta={"video_info": _plain(info.to_dict())}
-            )
+            steps: list[tuple[str, dict[str, Any]]] = [
+                ("probe_video_tool", {"video_path": video_path}),
+                ("extract_pose_track_tool", {"video_path": video_path}),
+            ]
+            for name, args in steps:
+                answer = None
+                async for event, reply in self._call(ctx, tools, name, args):
+                    yield event
+                    answer = reply or answer
+                if answer is None or answer.get("status") != "ok":
+                    yield self._tool_failure(ctx, name, answer)
+                    return
+            handle = answer["poseTrack"]
 
-            current = TASK_LANDMARKS
-            yield self._task_event(ctx, TASK_LANDMARKS, "running")
-            track = await asyncio.to_thread(vtools.extract_track, video_path, info, on_progress)
-            yield self._task_event(ctx, TASK_LANDMARKS, "complete")
-
-            current = TASK_MEASURING
-            yield self._task_event(ctx, TASK_MEASURING, "running")
-            findings = await asyncio.to_thread(vtools.measure, track, exercise, info)
-            yield self._task_event(ctx, TASK_MEASURING, "complete")
-
-            current = TASK_ISSUES
-            yield self._task_event(ctx, TASK_ISSUES, "running")
-            findings = _finalize_findings(findings)
-            if (out_dir := state.get("artifacts_dir")) and findings.get("keyframes"):
-                findings["keyframes"] = _plain(
-                    await asyncio.to_thread(
-                        vtools.render_keyframes, video_path, track, findings["keyframes"], out_dir
+            steps = [
+                ("analyze_exercise_tool", {"exercise_name": exercise_name, "pose_track": handle})
+            ]
+            if out_dir := state.get("artifacts_dir"):
+                steps.append(
+                    (
+                        "render_keyframes_tool",
+                        {"video_path": video_path, "pose_track": handle, "output_dir": out_dir},
                     )
                 )
-            yield self._task_event(
-                ctx, TASK_ISSUES, "complete", state_delta={"vision_findings": findings}
-            )
-        except Exception as exc:  # VideoError / NoPersonError carry code and message.
-            error = vtools.error_dict(exc)
-            if not isinstance(exc, _VisionFailure) and not hasattr(exc, "code"):
-                logger.exception("vision analysis failed unexpectedly")
-            yield self._task_event(
-                ctx, current, "failed", state_delta={"vision_error": error}, error=error
-            )
+            for name, args in steps:
+                answer = None
+                async for event, reply in self._call(ctx, tools, name, args):
+                    yield event
+                    answer = reply or answer
+                if answer is None or answer.get("status") != "ok":
+                    if name == "render_keyframes_tool":
+                        # Pictures are an extra: the findings stand without them.
+                        logger.warning("keyframes not drawn: %s", answer)
+                        continue
+                    yield self._tool_failure(ctx, name, answer)
+                    return
+        finally:
+            vtools.release_track(handle)
 
-    def _task_event(
-        self,
-        ctx: InvocationContext,
-        name: str,
-        status: str,
-        *,
-        state_delta: dict | None = None,
-        error: dict | None = None,
-    ) -> Event:
-        """A metadata-only event (no content) reporting one task's status."""
-        metadata: dict[str, Any] = {TASK_METADATA_KEY: {"name": name, "status": status}}
-        if error is not None:
-            metadata[VISION_ERROR_METADATA_KEY] = error
+    async def _call(
+        self, ctx: InvocationContext, tools: dict, name: str, args: dict[str, Any]
+    ) -> AsyncGenerator[tuple[Event, dict | None], None]:
+        """One tool call through ADK: yields (call event, None), then (response event, answer)."""
+        call = Event(
+            invocation_id=ctx.invocation_id,
+            author=self.name,
+            branch=ctx.branch,
+            content=types.Content(
+                role="model",
+                parts=[
+                    types.Part(
+                        function_call=types.FunctionCall(
+                            id=f"adk-{uuid.uuid4()}", name=name, args=args
+                        )
+                    )
+                ],
+            ),
+        )
+        yield call, None
+        response = await handle_function_calls_async(ctx, call, tools)
+        if response is None:
+            return
+        answers = response.get_function_responses()
+        yield response, (answers[0].response if answers else None)
+
+    def _tool_failure(self, ctx: InvocationContext, tool: str, answer: dict | None) -> Event:
+        answer = answer or {}
+        code = str(answer.get("code") or vtools.PROCESSING_ERROR)
+        message = str(answer.get("message") or answer.get("error") or f"{tool} failed")
+        task = (tool_tasks(tool) or (TASK_READING,))[0]
+        return self._failure(ctx, task, code, message)
+
+    def _failure(self, ctx: InvocationContext, task: str, code: str, message: str) -> Event:
+        """A metadata-only event: the failed task, and the error in state["vision_error"]."""
+        error = {"code": code, "message": message}
         return Event(
             invocation_id=ctx.invocation_id,
             author=self.name,
             branch=ctx.branch,
-            custom_metadata=metadata,
-            actions=EventActions(state_delta=state_delta or {}),
+            custom_metadata={
+                TASK_METADATA_KEY: {"name": task, "status": "failed"},
+                VISION_ERROR_METADATA_KEY: error,
+            },
+            actions=EventActions(state_delta={"vision_error": error}),
         )
 
 

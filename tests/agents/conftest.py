@@ -177,9 +177,27 @@ TOTAL = 120
 class FakeInfo:
     frame_count: int = TOTAL
     fps: float = 30.0
+    duration_s: float = TOTAL / 30.0
+    width: int = 640
+    height: int = 480
+    rotation: int = 0
+    codec: str = "h264"
 
     def to_dict(self) -> dict:
         return {"frame_count": self.frame_count, "fps": self.fps}
+
+
+class FakeTrack:
+    """A pose track's shape (every frame seen, landmarks at the origin), no MediaPipe."""
+
+    n_frames = TOTAL
+    fps = 30.0
+
+    def __init__(self):
+        import numpy as np
+
+        self.detected = np.ones(TOTAL, dtype=bool)
+        self.landmarks = np.full((TOTAL, 33, 4), 0.9)
 
 
 @pytest.fixture
@@ -194,7 +212,7 @@ def fake_vision(monkeypatch, findings):
         for done in range(12, TOTAL + 1, 12):
             if on_progress:
                 on_progress(done, TOTAL)
-        return object()
+        return FakeTrack()
 
     monkeypatch.setattr(vtools, "probe", lambda path: FakeInfo())
     monkeypatch.setattr(vtools, "extract_track", extract)

@@ -60,7 +60,6 @@ async def test_gemini_path_uses_env_model_and_sees_findings(findings, monkeypatc
     monkeypatch.setenv("GOOGLE_API_KEY", "test-key")
     monkeypatch.setenv("BIOME_COACH_MODEL", SCRIPTED_MODEL)
     answer = {
-        "overallScore": 8.8,
         "summary": "Solid set; rep 5 was shallow.",
         "issues": [{"type": "Shallow depth", "coachingCue": "Sit lower, to parallel."}],
         "strengths": ["Controlled tempo"],

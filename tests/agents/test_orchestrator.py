@@ -9,7 +9,6 @@ from google.genai import types
 
 from agents.orchestrator.agent import build_root_agent
 from agents.status import StatusPlugin
-from agents.vision.tools import analyze_exercise_video, probe_video_tool
 
 
 async def _run(state: dict):
@@ -41,26 +40,18 @@ async def test_stops_after_vision_error(tmp_path):
     assert state["vision_error"]["message"]
     assert "vision_findings" not in state and "coaching_report" not in state
     assert {e.author for e in events} == {"vision_agent"}
-    # Status events carry metadata only: no text that could pass for a final answer.
-    assert all(e.content is None for e in events)
+    # The probe was a tool call, answered with the error; no text could pass for an answer.
+    assert [c.name for e in events for c in e.get_function_calls()] == ["probe_video_tool"]
+    (answer,) = [r.response for e in events for r in e.get_function_responses()]
+    assert (answer["status"], answer["code"]) == ("error", "UNSUPPORTED_FORMAT")
+    assert not any(p.text for e in events if e.content for p in e.content.parts)
     assert events[-1].custom_metadata["biome_task"] == {"name": "Reading video", "status": "failed"}
     assert status[-1]["data"]["visionAgent"] == "failed"
+    tasks = {t["name"]: t["status"] for t in status[-1]["data"]["tasks"]}
+    assert tasks["Reading video"] == "failed" and tasks["Extracting body landmarks"] == "pending"
 
 
 async def test_unknown_exercise_in_state_is_a_validation_error(tmp_path):
     events, state, _ = await _run({"video_path": str(tmp_path / "x.mp4"), "exercise_name": "?"})
     assert state["vision_error"]["code"] == "VALIDATION_ERROR"
     assert "coaching_report" not in state
-
-
-def test_tool_functions_return_error_dicts(tmp_path):
-    missing = str(tmp_path / "missing.mp4")
-    assert probe_video_tool(missing) == {
-        "status": "error",
-        "code": "UNSUPPORTED_FORMAT",
-        "message": "file not found: missing.mp4",
-    }
-    result = analyze_exercise_video(missing, "Squat")
-    assert result["status"] == "error" and result["code"] == "UNSUPPORTED_FORMAT"
-    result = analyze_exercise_video(missing, "not an exercise")
-    assert result["status"] == "error" and result["code"] == "VALIDATION_ERROR"

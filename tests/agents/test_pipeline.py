@@ -11,11 +11,13 @@ import threading
 
 import pytest
 
+from agents.coach.schema import CoachingReport
 from agents.offline_coach import OFFLINE_COACH_MODEL
 from agents.pipeline import AnalysisError, analyze_video, run_analysis
 from agents.status import ALL_TASKS
 from agents.vision import tools as vtools
 from tests.agents.scripted import SCRIPTED_MODEL, ScriptedGeminiLlm
+from tools.report import Report
 
 
 def _of(events, kind):
@@ -75,22 +77,88 @@ async def test_status_events_and_report(fake_vision, findings):
     assert isinstance(report["processingTime"], float)
     assert report["video"] == findings["video"] and report["checks"] == findings["checks"]
     assert [m["name"] for m in report["metrics"]] == [m["name"] for m in findings["metrics"]]
-    assert set(report["metrics"][0]) == {"name", "actual", "target", "status"}
-    # Issues keep the vision's severity, frames and confidence; most severe first.
+    assert report["metrics"][1] == {**findings["metrics"][1], "unit": "°"}
+    # Issues keep the vision's severity, frames, reps and confidence; most severe first.
     assert [i["severity"] for i in report["issues"]] == ["moderate", "minor", "minor"]
-    for issue in report["issues"]:
-        assert set(issue) == {
-            "type",
-            "severity",
-            "frameStart",
-            "frameEnd",
-            "coachingCue",
-            "confidenceScore",
-        }
+    lean = next(i for i in report["issues"] if i["type"] == "Forward lean")
+    assert (lean["reps"], lean["share"], lean["measured"]) == ([3, 4], 0.33, {"torsoLeanMax": 52.0})
+    assert lean["confidenceScore"] == 0.84 and (lean["frameStart"], lean["frameEnd"]) == (200, 346)
     assert report["recommendations"][0].startswith("Shallow depth")
     assert report["strengths"] and report["summary"]
-    assert "notices" not in report
+    assert report["notices"] == [] and report["unratedReason"] is None
+    assert Report.model_validate(report).model_dump(mode="json") == report
     json.dumps(report)
+
+
+async def test_an_unrated_set_has_a_null_score_and_says_why(fake_vision, findings):
+    findings.update(score=None, scoreNote="No rule could judge this set from a side view.")
+    report = await run_analysis("/videos/set.mp4", "squat")
+    assert report["overallScore"] is None
+    assert report["unratedReason"] == "No rule could judge this set from a side view."
+    assert report["unratedReason"] in report["notices"]
+
+
+async def test_the_coach_never_supplies_the_score(fake_vision, monkeypatch, findings):
+    monkeypatch.setenv("GEMINI_API_KEY", "test-key")
+    monkeypatch.setenv("BIOME_COACH_MODEL", SCRIPTED_MODEL)
+    findings.update(score=None, repCount=0, reps=[], issues=[])
+    ScriptedGeminiLlm.reset()
+    ScriptedGeminiLlm.answer = json.dumps(
+        {
+            "overallScore": 7.5,  # not in the schema; a model that sends one is not heard
+            "summary": "No complete rep was found, so your form was not rated.",
+            "issues": [],
+            "strengths": [],
+            "recommendations": ["Film the whole set with your full body in view."],
+        }
+    )
+    report = await run_analysis("/videos/set.mp4", "squat")
+    assert report["coach"] == SCRIPTED_MODEL
+    assert report["overallScore"] is None and report["unratedReason"]
+    assert "overallScore" not in CoachingReport.model_json_schema()["properties"]
+
+
+async def test_each_vision_step_is_an_adk_tool_call(fake_vision, tmp_path):
+    """The vision agent's work shows as function calls and responses; the track never does."""
+    from google.adk.apps import App
+    from google.adk.runners import Runner
+    from google.adk.sessions import InMemorySessionService
+    from google.genai import types
+
+    from agents.vision.agent import build_vision_agent
+
+    service = InMemorySessionService()
+    runner = Runner(
+        app=App(name="vision", root_agent=build_vision_agent()), session_service=service
+    )
+    state = {"video_path": "/videos/set.mp4", "exercise_name": "Squat"}
+    session = await service.create_session(
+        app_name="vision", user_id="u", state={**state, "artifacts_dir": str(tmp_path)}
+    )
+    message = types.Content(role="user", parts=[types.Part(text="go")])
+    events = [
+        e async for e in runner.run_async(user_id="u", session_id=session.id, new_message=message)
+    ]
+    await runner.close()
+    calls = [c for e in events for c in e.get_function_calls()]
+    answers = [r for e in events for r in e.get_function_responses()]
+    assert [c.name for c in calls] == [
+        "probe_video_tool",
+        "extract_pose_track_tool",
+        "analyze_exercise_tool",
+        "render_keyframes_tool",
+    ]
+    assert [r.name for r in answers] == [c.name for c in calls]
+    assert all(r.response["status"] == "ok" for r in answers)
+    handle = answers[1].response["poseTrack"]
+    assert calls[2].args == {"exercise_name": "Squat", "pose_track": handle}
+    assert answers[2].response["findings"]["repCount"] == 6
+    assert "series" not in answers[2].response["findings"]  # per-frame data stays in state
+    assert len(json.dumps([r.response for r in answers])) < 20_000
+    session = await service.get_session(app_name="vision", user_id="u", session_id=session.id)
+    assert session.state["vision_findings"]["score"] == 8.8
+    assert session.state["pose_track"] == handle
+    assert handle not in vtools._TRACKS  # released when the agent ended
 
 
 def test_sync_wrapper(fake_vision):
@@ -131,10 +199,9 @@ async def test_vision_error_raises_and_skips_coaching(tmp_path, kind):
 @pytest.mark.parametrize(
     "answer, calls",
     [
-        (  # Names an issue the vision did not find: rejected by grounding, not retried.
+        (  # Says nothing true that grounding could keep: rejected, not retried.
             {
-                "overallScore": 9.0,
-                "summary": "Great.",
+                "summary": "Your knees caved in on all 13 reps.",
                 "issues": [{"type": "Knee valgus", "coachingCue": "Knees out."}],
                 "strengths": [],
                 "recommendations": [],
