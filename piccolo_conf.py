@@ -11,9 +11,23 @@ if _settings.uses_postgres:
 
     DB = PostgresEngine(config={"dsn": _settings.database_url})
 else:
-    from piccolo.engine.sqlite import SQLiteEngine
+    from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
-    # A generous busy timeout: the worker results and the requests write concurrently.
-    DB = SQLiteEngine(path=str(_settings.sqlite_path), timeout=30)
+    class WritersWaitEngine(SQLiteEngine):
+        """SQLite whose transactions take the write lock when they begin (BEGIN IMMEDIATE).
+
+        A deferred transaction that reads, then writes, must upgrade its lock; when another
+        connection wrote meanwhile, SQLite fails it at once with "database is locked" without
+        waiting out the busy timeout. Taking the lock up front makes it wait its turn instead.
+        """
+
+        def transaction(self, transaction_type=TransactionType.immediate, allow_nested=True):
+            return super().transaction(transaction_type, allow_nested)
+
+        def atomic(self, transaction_type=TransactionType.immediate):
+            return super().atomic(transaction_type)
+
+    # The busy timeout: a writer waits up to this long for another (worker results, chat turns).
+    DB = WritersWaitEngine(path=str(_settings.sqlite_path), timeout=30)
 
 APP_REGISTRY = AppRegistry(apps=["api.piccolo_app"])

@@ -25,6 +25,9 @@ def _serve(args: argparse.Namespace) -> int:
         log_config=None,
         access_log=False,
         server_header=False,
+        # On SIGTERM, requests still open after this long (a slow upload) are cut, so the
+        # lifespan can hand running analyses back and the process exits promptly.
+        timeout_graceful_shutdown=5,
     )
     return 0
 

@@ -1,0 +1,1 @@
+"""Faults of the service itself: killed servers and workers, shutdowns, concurrent writers."""
