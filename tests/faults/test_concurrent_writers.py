@@ -25,7 +25,9 @@ async def test_chat_turns_and_result_saves_never_fail_each_other(client):
     async def turn(n: int):
         user, sid = users[n % 4], sessions[n % 4]
         return await client.post(
-            URL.format(sid), json={"message": f"Why did I get this score? ({n})"}, headers=auth(user)
+            URL.format(sid),
+            json={"message": f"Why did I get this score? ({n})"},
+            headers=auth(user),
         )
 
     async def save(n: int):
@@ -35,8 +37,11 @@ async def test_chat_turns_and_result_saves_never_fail_each_other(client):
         *(turn(n) for n in range(TURNS)), *(save(n) for n in range(SAVES)), return_exceptions=True
     )
     turns, saves = results[:TURNS], results[TURNS:]
-    failed_turns = [r if isinstance(r, Exception) else r.text for r in turns
-                    if isinstance(r, Exception) or r.status_code != 200]
+    failed_turns = [
+        r if isinstance(r, Exception) else r.text
+        for r in turns
+        if isinstance(r, Exception) or r.status_code != 200
+    ]
     failed_saves = [r for r in saves if isinstance(r, Exception)]
     print(
         f"concurrent writers: {TURNS - len(failed_turns)}/{TURNS} chat turns and "
