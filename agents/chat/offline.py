@@ -197,16 +197,22 @@ def _plan(intent: str, args: dict, results: dict[str, list[dict]]) -> types.Part
 def _answer_result(r: dict) -> str:
     if _missing(r):
         return _missing(r)
-    parts = [f"Your {r.get('exercise')} set scored {_n(r.get('overallScore'))} out of 10"]
+    rated = isinstance(r.get("overallScore"), int | float)
+    if rated:
+        parts = [f"Your {r.get('exercise')} set scored {_n(r.get('overallScore'))} out of 10"]
+    else:
+        parts = [f"Your {r.get('exercise')} set was not rated"]
     if r.get("repCount") is not None:
         parts[0] += f" over {r['repCount']} rep{'s' if r['repCount'] != 1 else ''}"
+    if not rated and r.get("unratedReason"):
+        parts[0] += f": {str(r['unratedReason']).rstrip('.')}"
     parts[0] += "."
     issues = r.get("issues") or []
     if issues:
         names = list(dict.fromkeys(str(i["type"]) for i in issues))
         parts.append(f"Detected: {_fmt_list(names)}.")
         parts.append(f"The main cue: {issues[0].get('coachingCue')}")
-    else:
+    elif rated:
         parts.append("No form issues were detected.")
     return " ".join(parts)
 
@@ -215,6 +221,8 @@ def _answer_score(b: dict) -> str:
     if _missing(b):
         return _missing(b)
     penalties = b.get("penalties") or []
+    if not isinstance(b.get("score"), int | float):
+        return "This set was not rated, so it has no score to break down."
     if not penalties:
         return (
             f"Your score is {_n(b.get('score'))} out of 10: no form issue was detected, so "

@@ -179,3 +179,29 @@ async def test_answers_through_set_model_response_tool_when_present(findings):
 async def test_without_findings_still_valid():
     response = await _answer(LlmRequest(model=OFFLINE_COACH_MODEL))
     CoachingReport.model_validate_json(response.content.parts[0].text)
+
+
+def test_chat_fix_answer_uses_the_drills_of_the_exercise():
+    from agents.chat.offline import _answer_fix
+
+    frames = {
+        "status": "ok",
+        "exercise": "Push-up",
+        "issueType": "Partial range of motion",
+        "instances": [{"reps": [2], "coachingCue": "In rep 2 your elbows bent only to 112°."}],
+    }
+    text = _answer_fix(frames)
+    drill = for_issue("Push-up", "Partial range of motion")["drills"][0]
+    assert drill[0].lower() + drill[1:] in text
+    assert "squat" not in text.lower()
+
+
+def test_chat_result_answer_for_an_unrated_set():
+    from agents.chat.offline import _answer_result, _answer_score
+
+    result = {"status": "ok", "exercise": "Squat", "overallScore": None, "repCount": 0}
+    result["unratedReason"] = "no complete repetition was detected"
+    text = _answer_result({**result, "issues": []})
+    assert "not rated" in text and "no complete repetition" in text
+    assert "None" not in text and "No form issues" not in text
+    assert "not rated" in _answer_score({"status": "ok", "score": None, "penalties": []})
