@@ -32,12 +32,13 @@ def signed_link(conn: HTTPConnection, key: str) -> str:
     return f"{base}{FILES_PATH}{quote(key)}?expires={expires}&signature={signature}"
 
 
-def verify(secret: str, key: str, expires: str | None, signature: str | None) -> bool:
-    if not expires or not signature or not expires.isdigit():
+def verify(secret: str, key: str, expires: int, signature: str) -> bool:
+    """Whether ``signature`` signs ``key`` until ``expires`` (Unix seconds), not yet passed."""
+    if expires < time.time():
         return False
-    if int(expires) < time.time():
-        return False
-    return hmac.compare_digest(_mac(secret, key, int(expires)), signature)
+    # Bytes on both sides: compare_digest refuses str with non-ASCII characters.
+    expected = _mac(secret, key, expires).encode()
+    return hmac.compare_digest(expected, signature.encode("utf-8", "replace"))
 
 
 def stored_link(conn: HTTPConnection, url: str | None) -> str | None:

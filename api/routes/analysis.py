@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import math
 import uuid
 
@@ -41,9 +40,8 @@ from tools.video import MAX_DURATION_S, VideoError, probe_video
 
 async def find_owned_session(raw_id: str, user: dict) -> dict | None:
     """The session ``raw_id`` names if it exists and belongs to ``user``, else None."""
-    try:
-        sid = uuid.UUID(raw_id)
-    except ValueError:
+    sid = parsing.uuid_of(raw_id)
+    if sid is None:
         return None
     return (
         await AnalysisSession.select()
@@ -62,12 +60,9 @@ async def owned_session(request: Request, user: dict) -> dict:
 
 async def _resolve_exercise_row(name: str, exercise_id: str | None) -> dict:
     if exercise_id:
-        try:
-            eid = uuid.UUID(exercise_id)
-        except ValueError as exc:
-            raise ApiError(
-                "VALIDATION_ERROR", "exerciseId is not a valid id", {"field": "exerciseId"}
-            ) from exc
+        eid = parsing.uuid_of(exercise_id)
+        if eid is None:
+            raise parsing.invalid("exerciseId", "uuid", "exerciseId is not a valid id")
         row = await Exercise.select().where(Exercise.id == eid).first()
         if row is None:
             raise ApiError("VALIDATION_ERROR", "Unknown exerciseId", {"field": "exerciseId"})
@@ -371,36 +366,8 @@ async def completed_report(request: Request) -> tuple[dict, Report]:
 MAX_PAGE_SIZE = 100
 
 
-def int_param(request: Request, name: str, default: int, lo: int, hi: int | None = None) -> int:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = None
-    if value is None or value < lo or (hi is not None and value > hi):
-        bound = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
-        raise ApiError("VALIDATION_ERROR", f"{name} must be an integer {bound}", {"field": name})
-    return value
-
-
-def date_param(request: Request, name: str, end_of_day: bool = False) -> dt.datetime | None:
-    """An ISO date or date-time; a bare date as ``dateTo`` includes that whole day."""
-    raw = request.query_params.get(name)
-    if raw is None:
-        return None
-    try:
-        if len(raw) == 10:
-            day = dt.date.fromisoformat(raw)
-            value = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
-        else:
-            value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ApiError(
-            "VALIDATION_ERROR", f"{name} must be an ISO date or date-time", {"field": name}
-        ) from exc
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+def int_param(request: Request, name: str, default: int, lo: int, hi: int = 10**6) -> int:
+    return parsing.query_int(request, name, default, lo, hi)
 
 
 HISTORY_ITEM = obj(
@@ -441,16 +408,11 @@ async def list_sessions(request: Request):
     page = int_param(request, "page", 1, 1, 10**6)
     limit = int_param(request, "limit", 10, 1, MAX_PAGE_SIZE)
     where = AnalysisSession.user_id == user["id"]
-    if (raw := request.query_params.get("exerciseId")) is not None:
-        try:
-            where &= AnalysisSession.exercise_id == uuid.UUID(raw)
-        except ValueError as exc:
-            raise ApiError(
-                "VALIDATION_ERROR", "exerciseId is not a valid id", {"field": "exerciseId"}
-            ) from exc
-    if (since := date_param(request, "dateFrom")) is not None:
+    if (exercise_id := parsing.query_uuid(request, "exerciseId")) is not None:
+        where &= AnalysisSession.exercise_id == exercise_id
+    if (since := parsing.query_date(request, "dateFrom")) is not None:
         where &= AnalysisSession.created_at >= since
-    if (until := date_param(request, "dateTo", end_of_day=True)) is not None:
+    if (until := parsing.query_date(request, "dateTo", end_of_day=True)) is not None:
         where &= AnalysisSession.created_at <= until
     total = await AnalysisSession.count().where(where)
     rows = (

@@ -12,6 +12,7 @@ from api.auth import current_user, hash_password, issue_token, revoke, verify_pa
 from api.errors import ApiError, ok
 from api.openapi import PUBLIC, operation
 from api.openapi import json_body as body_of
+from api.parsing import json_body, text_field
 from api.schemas import envelope, obj, ref, string
 from api.tables import User
 
@@ -27,40 +28,6 @@ def user_json(user: dict) -> dict:
         "firstName": user["first_name"],
         "lastName": user["last_name"],
     }
-
-
-async def json_body(request: Request) -> dict:
-    try:
-        body = await request.json()
-    except ValueError as exc:
-        raise ApiError("VALIDATION_ERROR", "Request body must be JSON") from exc
-    if not isinstance(body, dict):
-        raise ApiError("VALIDATION_ERROR", "Request body must be a JSON object")
-    if _has_nul(body):
-        # PostgreSQL text cannot hold NUL; no field of ours needs one.
-        raise ApiError("VALIDATION_ERROR", "Text must not contain NUL characters")
-    return body
-
-
-def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
-def _text(body: dict, name: str, required: bool = True) -> str | None:
-    value = body.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise ApiError(
-            "VALIDATION_ERROR", f"{name} is required", {"field": name, "reason": "missing"}
-        )
-    return value.strip()
 
 
 AUTH_RESULT = envelope(obj({"user": ref("User"), "token": string(description="JWT (HS256)")}))
@@ -89,11 +56,11 @@ LOGIN = obj({"email": string(), "password": string()}, open_=True)
 )
 async def register(request: Request):
     body = await json_body(request)
-    email = _text(body, "email").lower()
-    username = _text(body, "username")
+    email = text_field(body, "email", required=True).lower()
+    username = text_field(body, "username", required=True)
     password = body.get("password")
-    first_name = _text(body, "firstName", required=False)
-    last_name = _text(body, "lastName", required=False)
+    first_name = text_field(body, "firstName")
+    last_name = text_field(body, "lastName")
     if not EMAIL.match(email) or len(email) > 255:
         raise ApiError("VALIDATION_ERROR", "Invalid email address", {"field": "email"})
     if not USERNAME.match(username):
@@ -144,7 +111,7 @@ async def register(request: Request):
 )
 async def login(request: Request):
     body = await json_body(request)
-    email = _text(body, "email").lower()
+    email = text_field(body, "email", required=True).lower()
     password = body.get("password")
     if not isinstance(password, str):
         raise ApiError("VALIDATION_ERROR", "password is required", {"field": "password"})

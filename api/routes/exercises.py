@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from api.errors import ApiError, ok
+from api.errors import ok
 from api.openapi import PUBLIC, operation, query
+from api.parsing import query_choice, query_flag, query_text
 from api.schemas import array, envelope, integer, obj, ref, string
 from api.tables import Exercise
+from api.textsearch import contains
 
 CATEGORIES = ("Upper Body", "Lower Body", "Core", "Other")
+MAX_SEARCH_CHARS = 100
 CACHE = {"Cache-Control": "public, max-age=300"}
 
 
@@ -24,16 +27,6 @@ def exercise_json(row: dict) -> dict:
     }
 
 
-def _flag(value: str | None, name: str) -> bool | None:
-    if value is None:
-        return None
-    if value.lower() in ("true", "1", "yes"):
-        return True
-    if value.lower() in ("false", "0", "no"):
-        return False
-    raise ApiError("VALIDATION_ERROR", f"{name} must be true or false", {"field": name})
-
-
 @operation(
     summary="The exercise catalog",
     tag="Exercises",
@@ -42,24 +35,18 @@ def _flag(value: str | None, name: str) -> bool | None:
     params=(
         query("category", string(enum=list(CATEGORIES)), "Only this category"),
         query("popular", string(enum=["true", "false"]), "Only (not) popular ones"),
-        query("search", string(maxLength=100), "Part of the name, any case"),
+        query("search", string(maxLength=MAX_SEARCH_CHARS), "Part of the name, any case"),
     ),
     responses={200: ("Exercises by name", envelope(obj({"exercises": array(ref("Exercise"))})))},
 )
 async def list_exercises(request: Request):
     query = Exercise.select().order_by(Exercise.name)
-    if category := request.query_params.get("category"):
+    if (category := query_choice(request, "category", CATEGORIES)) is not None:
         query = query.where(Exercise.category == category)
-    popular = _flag(request.query_params.get("popular"), "popular")
-    if popular is not None:
+    if (popular := query_flag(request, "popular")) is not None:
         query = query.where(Exercise.is_popular == popular)
-    if search := request.query_params.get("search"):
-        pattern = f"%{search.strip()}%"
-        # SQLite's LIKE is already case-insensitive (and it has no ILIKE).
-        postgres = Exercise._meta.db.engine_type == "postgres"
-        query = query.where(
-            Exercise.name.ilike(pattern) if postgres else Exercise.name.like(pattern)
-        )
+    if search := query_text(request, "search", MAX_SEARCH_CHARS):
+        query = query.where(contains(Exercise.name, search))
     rows = await query
     return ok({"exercises": [exercise_json(r) for r in rows]}, headers=CACHE)
 

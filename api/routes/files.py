@@ -11,6 +11,7 @@ from starlette.responses import FileResponse, StreamingResponse
 from api.errors import ApiError
 from api.links import verify
 from api.openapi import SIGNED, operation, query
+from api.parsing import MAX_INT_DIGITS, ascii_int, invalid, query_raw
 from api.schemas import string
 
 CHUNK = 256 * 1024
@@ -23,7 +24,12 @@ BYTES = {"type": "string", "contentMediaType": "application/octet-stream"}
     access=SIGNED,
     description="The links come in `videoUrl`, `profileImageUrl` and the export; they expire.",
     params=(
-        query("expires", string(pattern="^[0-9]+$"), "Expiry, Unix seconds", required=True),
+        query(
+            "expires",
+            string(pattern=f"^[0-9]{{1,{MAX_INT_DIGITS}}}$"),
+            "Expiry, Unix seconds",
+            required=True,
+        ),
         query("signature", string(), "HMAC of the key and expiry", required=True),
     ),
     responses={200: ("The file's bytes", BYTES, "application/octet-stream")},
@@ -32,8 +38,11 @@ BYTES = {"type": "string", "contentMediaType": "application/octet-stream"}
 async def download(request: Request):
     key = request.path_params["key"]
     settings = request.app.state.settings
-    params = request.query_params
-    if not verify(settings.jwt_secret, key, params.get("expires"), params.get("signature")):
+    expires = ascii_int(query_raw(request, "expires"))
+    if expires is None:
+        raise invalid("expires", "integer", "expires must be Unix seconds in ASCII digits")
+    signature = query_raw(request, "signature") or ""
+    if not verify(settings.jwt_secret, key, expires, signature):
         raise ApiError("AUTHORIZATION_ERROR", "The link is invalid or has expired")
     storage = request.app.state.storage
     if not await storage.exists(key):

@@ -16,8 +16,8 @@ from api.errors import ApiError, ok
 from api.images import MAX_IMAGE_BYTES, validate_image
 from api.links import stored_link
 from api.openapi import operation
+from api.parsing import json_body
 from api.results import iso
-from api.routes.auth import json_body
 from api.schemas import envelope, nullable, obj, ref, string
 from api.storage import profile_image_key, user_prefix
 from api.tables import User
