@@ -4,11 +4,14 @@ behind a load balancer shares one count.
 A request is counted against its user when it carries a validly signed token, else against its
 client IP; login and register are also counted in a stricter per-IP bucket (password guessing,
 account farming). Every limited response carries ``X-RateLimit-Limit/Remaining/Reset``; past the
-limit the answer is 429 ``RATE_LIMIT_EXCEEDED`` with ``Retry-After``.
+limit the answer is 429 ``RATE_LIMIT_EXCEEDED`` with ``Retry-After``. A new WebSocket counts
+as a request (refused with HTTP 429 before it is accepted), and so does each message a socket
+sends (answered with an ``error`` event; the socket stays open).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import math
@@ -29,6 +32,9 @@ WINDOW_S = 60
 AUTH_PATHS = ("/v1/auth/login", "/v1/auth/register")
 # Probes and the contract itself stay reachable whatever a client does.
 EXEMPT_PATHS = ("/health", "/v1/health", "/openapi.json", "/docs")
+# Close code for a socket refused before it was accepted (policy violation); servers that can
+# answer a handshake with a response send HTTP 429 instead.
+CLOSE_RATE_LIMITED = 1008
 
 _UPSERT = (
     'INSERT INTO rate_limit_counters ("key", "count", "expires_at") VALUES ({}, 1, {}) '
@@ -69,49 +75,95 @@ def _identity(conn: HTTPConnection, secret: str) -> str:
     return f"ip:{conn.client.host if conn.client else 'unknown'}"
 
 
+COUNTER = DatabaseCounter()
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    """Where a caller stands in the current window, after counting one more request."""
+
+    limit: int
+    count: int
+    reset: int  # Unix seconds when the window ends
+    retry_after: int  # seconds until then (at least 1)
+
+    @property
+    def refused(self) -> bool:
+        return self.count > self.limit
+
+    def headers(self) -> dict[str, str]:
+        headers = {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(max(0, self.limit - self.count)),
+            "X-RateLimit-Reset": str(self.reset),
+        }
+        if self.refused:
+            headers["Retry-After"] = str(self.retry_after)
+        return headers
+
+    def error(self) -> ApiError:
+        return ApiError(
+            "RATE_LIMIT_EXCEEDED",
+            f"Too many requests: the limit is {self.limit} per minute; "
+            f"retry in {self.retry_after} s",
+            {"limit": self.limit, "retryAfter": self.retry_after},
+            headers=self.headers(),
+        )
+
+
+async def count_request(
+    conn: HTTPConnection, counter: DatabaseCounter | None = None
+) -> Verdict | None:
+    """Count one request, WebSocket handshake or WebSocket message in the caller's buckets.
+
+    None when the counter store is unavailable: fail open, an outage of it must not take the API
+    down with it.
+    """
+    settings = conn.app.state.settings
+    now = time.time()
+    window = int(now // WINDOW_S)
+    reset = (window + 1) * WINDOW_S
+    buckets = [(_identity(conn, settings.jwt_secret), settings.rate_limit)]
+    if conn.scope.get("path") in AUTH_PATHS:
+        ip = conn.client.host if conn.client else "unknown"
+        buckets.append((f"auth:{ip}", settings.auth_rate_limit))
+    try:
+        counts = [(await (counter or COUNTER).hit(key, window), limit) for key, limit in buckets]
+    except Exception:
+        log.warning("rate limiter unavailable; request not counted", exc_info=True)
+        return None
+    # Report the bucket closest to its limit.
+    count, limit = max(counts, key=lambda c: c[0] / max(c[1], 1))
+    return Verdict(limit, count, reset, max(1, math.ceil(reset - now)))
+
+
 class RateLimitMiddleware:
+    """HTTP requests and new WebSockets; the socket handlers count each message they receive
+    with ``count_request`` in the same buckets."""
+
     def __init__(self, app: ASGIApp, counter: DatabaseCounter | None = None) -> None:
         self.app = app
-        self.counter = counter or DatabaseCounter()
+        self.counter = counter or COUNTER
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or path.startswith(EXEMPT_PATHS):
+        if scope["type"] not in ("http", "websocket") or path.startswith(EXEMPT_PATHS):
             await self.app(scope, receive, send)
             return
-        conn = HTTPConnection(scope)
-        settings = conn.app.state.settings
-        now = time.time()
-        window = int(now // WINDOW_S)
-        reset = (window + 1) * WINDOW_S
-        buckets = [(_identity(conn, settings.jwt_secret), settings.rate_limit)]
-        if path in AUTH_PATHS:
-            ip = conn.client.host if conn.client else "unknown"
-            buckets.append((f"auth:{ip}", settings.auth_rate_limit))
-        try:
-            counts = [(await self.counter.hit(key, window), limit) for key, limit in buckets]
-        except Exception:
-            # Fail open: an outage of the counter store must not take the API down with it.
-            log.warning("rate limiter unavailable; request not counted", exc_info=True)
+        verdict = await count_request(HTTPConnection(scope), self.counter)
+        if verdict is None:
             await self.app(scope, receive, send)
             return
-        # Report the bucket closest to its limit.
-        count, limit = max(counts, key=lambda c: c[0] / max(c[1], 1))
-        headers = {
-            "X-RateLimit-Limit": str(limit),
-            "X-RateLimit-Remaining": str(max(0, limit - count)),
-            "X-RateLimit-Reset": str(reset),
-        }
-        if count > limit:
-            retry = max(1, math.ceil(reset - now))
-            error = ApiError(
-                "RATE_LIMIT_EXCEEDED",
-                f"Too many requests: the limit is {limit} per minute; retry in {retry} s",
-                {"limit": limit, "retryAfter": retry},
-                headers={**headers, "Retry-After": str(retry)},
-            )
-            await error_response(error)(scope, receive, send)
+        if scope["type"] == "websocket":
+            if verdict.refused:
+                await _refuse_socket(scope, receive, send, verdict)
+            else:
+                await self.app(scope, receive, send)
             return
+        if verdict.refused:
+            await error_response(verdict.error())(scope, receive, send)
+            return
+        headers = verdict.headers()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -121,3 +173,23 @@ class RateLimitMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+async def _refuse_socket(scope: Scope, receive: Receive, send: Send, verdict: Verdict) -> None:
+    """Refuse a WebSocket before accepting it: HTTP 429 with the envelope and ``Retry-After``
+    where the server can send a response to a handshake, else a close (the server answers 403)."""
+    message = await receive()
+    if message["type"] != "websocket.connect":
+        return
+    if "websocket.http.response" not in scope.get("extensions", {}):
+        await send({"type": "websocket.close", "code": CLOSE_RATE_LIMITED})
+        return
+    response = error_response(verdict.error())
+    await send(
+        {
+            "type": "websocket.http.response.start",
+            "status": response.status_code,
+            "headers": response.raw_headers,
+        }
+    )
+    await send({"type": "websocket.http.response.body", "body": response.body})

@@ -8,7 +8,6 @@ agents/chat (tools over the person's data); conversations persist (api/chat).
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 
 from starlette.requests import Request
@@ -18,7 +17,10 @@ from api.auth import current_user
 from api.chat.service import MAX_MESSAGE_CHARS, chat_service
 from api.errors import ApiError, ok
 from api.gdpr import export_section
-from api.openapi import json_body, operation
+from api.openapi import json_body as body_schema
+from api.openapi import operation
+from api.parsing import invalid, json_body, json_value, text_field
+from api.ratelimit import count_request
 from api.routes.analysis import find_owned_session, owned_session
 from api.schemas import DATE_TIME, UUID, array, envelope, obj, string
 from api.tables import AnalysisSession
@@ -41,27 +43,17 @@ MESSAGE = obj(
     },
     required=["id", "role", "text", "createdAt"],
 )
-ASK_BODY = json_body(
+ASK_BODY = body_schema(
     obj({"message": string(minLength=1, maxLength=MAX_MESSAGE_CHARS)}, required=["message"])
 )
 
 
 def _message_text(payload: object) -> str:
-    text = payload.get("message") if isinstance(payload, dict) else None
-    if not isinstance(text, str) or not text.strip():
-        raise ApiError("VALIDATION_ERROR", "message is required", {"field": "message"})
-    if "\x00" in text:
-        # PostgreSQL text cannot hold NUL (the conversation is stored).
-        raise ApiError(
-            "VALIDATION_ERROR", "message must not contain NUL characters", {"field": "message"}
-        )
-    if len(text) > MAX_MESSAGE_CHARS:
-        raise ApiError(
-            "VALIDATION_ERROR",
-            f"message is longer than {MAX_MESSAGE_CHARS} characters",
-            {"field": "message"},
-        )
-    return text.strip()
+    """The question in a parsed body or socket message (NUL and lone surrogates are already
+    refused by the edge parser)."""
+    if not isinstance(payload, dict):
+        raise invalid(None, "not_object", "A message must be a JSON object")
+    return text_field(payload, "message", required=True, max_chars=MAX_MESSAGE_CHARS)
 
 
 def _require_completed(session: dict) -> None:
@@ -107,11 +99,7 @@ async def _ask(state, user: dict, session: dict, text: str, on_event=None) -> di
 async def ask(request: Request):
     user = await current_user(request)
     session = await owned_session(request, user)
-    try:
-        payload = await request.json()
-    except ValueError as exc:
-        raise ApiError("VALIDATION_ERROR", "The body must be JSON", {"field": "message"}) from exc
-    text = _message_text(payload)
+    text = _message_text(await json_body(request))
     _require_completed(session)
     reply = await _ask(request.app.state, user, session, text)
     messages = await chat_service(request.app.state).conversation(
@@ -152,18 +140,23 @@ async def conversation(request: Request):
         "WebSocket. Token as `Authorization: Bearer` or `?token=`. Send "
         '`{"message": "..."}`; the server sends `chat_tool` {name, args} and '
         "`chat_tool_result` {name, status} as the coach consults the data, then `chat_reply` "
-        "(a message). A bad message gets an `error` event and the socket stays open. A bad "
-        "token closes with 4401, a session that is not the caller's with 4404."
+        "(a message). A bad message (not a JSON object, over 64 kB, nested deeper than 32) gets "
+        "an `error` event and the socket stays open. Every message counts toward the caller's "
+        "rate limit like an HTTP request: past it, an `error` event RATE_LIMIT_EXCEEDED with "
+        "`retryAfter` (seconds), and the socket stays open; a new socket past it is refused "
+        "with HTTP 429 before it opens. A bad token closes with 4401, a session that is not "
+        "the caller's with 4404."
     ),
 )
 async def chat_socket(websocket: WebSocket):
     await websocket.accept()
     raw_id = websocket.path_params["session_id"]
 
-    async def error(code: str, message: str, close: int | None = None) -> None:
-        await websocket.send_json(
-            {"type": "error", "data": {"sessionId": raw_id, "error": message, "code": code}}
-        )
+    async def error(code: str, message: str, close: int | None = None, details=None) -> None:
+        data = {"sessionId": raw_id, "error": message, "code": code}
+        if isinstance(details, dict) and "retryAfter" in details:
+            data["retryAfter"] = details["retryAfter"]
+        await websocket.send_json({"type": "error", "data": data})
         if close:
             await websocket.close(code=close)
 
@@ -182,11 +175,15 @@ async def chat_socket(websocket: WebSocket):
 
     with contextlib.suppress(WebSocketDisconnect):
         while True:
-            payload = await _receive_json(websocket)
-            if payload is None:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
                 return
             try:
-                text = _message_text(payload)
+                # Each message counts like an HTTP request: a turn may be a paid model call.
+                verdict = await count_request(websocket)
+                if verdict is not None and verdict.refused:
+                    raise verdict.error()
+                text = _message_text(_message_json(message))
                 # Re-read: the analysis may have completed since the socket opened.
                 fresh = (
                     await AnalysisSession.select()
@@ -196,19 +193,13 @@ async def chat_socket(websocket: WebSocket):
                 _require_completed(fresh or session)
                 await _ask(websocket.app.state, user, fresh or session, text, send)
             except ApiError as exc:
-                await error(exc.code, exc.message)
+                await error(exc.code, exc.message, details=exc.details)
 
 
-async def _receive_json(websocket: WebSocket) -> object | None:
-    """The next JSON message, or None when the client left. Non-JSON gets {}."""
-    message = await websocket.receive()
-    if message["type"] == "websocket.disconnect":
-        return None
-    raw = message.get("text") or (message.get("bytes") or b"").decode("utf-8", "replace")
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return {}
+def _message_json(message: dict) -> object:
+    """A text or binary frame's JSON, through the same edge parser as HTTP bodies."""
+    raw = message.get("text")
+    return json_value(raw if raw is not None else message.get("bytes") or b"")
 
 
 @export_section("conversations")
