@@ -64,9 +64,18 @@ async def _ask(model: str, timeout_s: float) -> None:
     from google import genai
     from google.genai import types
 
+    options = types.HttpOptions(timeout=int(timeout_s * 1000))
     if backend() == "vertex-ai":
-        os.environ.setdefault("GOOGLE_CLOUD_LOCATION", "us-central1")
-    client = genai.Client(http_options=types.HttpOptions(timeout=int(timeout_s * 1000)))
+        # Explicit project and location: with them google-genai builds the Vertex resource path
+        # even when GOOGLE_VERTEX_BASE_URL points elsewhere (a proxy, the loopback stand-in).
+        client = genai.Client(
+            vertexai=True,
+            project=os.environ["GOOGLE_CLOUD_PROJECT"],
+            location=os.environ.get("GOOGLE_CLOUD_LOCATION") or "us-central1",
+            http_options=options,
+        )
+    else:
+        client = genai.Client(http_options=options)
     try:
         await asyncio.wait_for(client.aio.models.get(model=model), timeout_s)
     finally:

@@ -110,8 +110,8 @@ def classify(exc: BaseException) -> tuple[str, bool]:
     """(kind, retryable) for an exception raised by a model call."""
     if isinstance(exc, TimeoutError | asyncio.TimeoutError):
         return "timeout", True
-    if isinstance(exc, _Malformed):
-        return "malformed", True
+    if isinstance(exc, _Malformed | json.JSONDecodeError):
+        return "malformed", True  # An answer (or an HTTP body) that is not usable JSON.
     code = _status_code(exc)
     status = str(getattr(exc, "status", "") or "").upper()
     if code == 429 or status == "RESOURCE_EXHAUSTED":
