@@ -310,13 +310,27 @@ CONCEPTS: tuple[Concept, ...] = (
     # Faults the generic checks (consistency, tempo, control, hold stability) may report; the
     # keywords tie them to whatever name the rules give them.
     Concept(
-        "Inconsistent reps",
-        ("inconsisten", "consistency", "varied", "variab"),
+        "Inconsistent depth",
+        ("inconsistent depth", "depth consistency"),
         (
-            r"inconsisten\w*",
-            r"(?:depth|tempo|range|reps?) (?:varied|vary|varies|changed) (?:a lot|widely|from rep"
-            r" to rep)",
+            r"inconsistent depth",
+            r"(?:uneven|varying|variable) depth",
+            r"depth (?:varied|vary|varies|changed|was inconsistent|kept changing)",
         ),
+    ),
+    Concept(
+        "Inconsistent tempo",
+        ("inconsistent tempo", "tempo consistency"),
+        (
+            r"inconsistent (?:tempo|pace|speed|timing)",
+            r"(?:uneven|varying|variable) (?:tempo|pace|speed|timing)",
+            r"(?:tempo|pace|speed|timing) (?:varied|vary|varies|changed|was inconsistent)",
+        ),
+    ),
+    Concept(
+        "Inconsistent reps",
+        ("inconsisten",),
+        (r"inconsisten\w*(?! (?:depth|tempo|pace|speed|timing))",),
     ),
     Concept(
         "Uncontrolled lowering",
@@ -332,10 +346,19 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     Concept(
         "Unstable hold",
-        ("unstable", "stability", "shak", "wobbl"),
+        ("unstable", "unsteady", "steadiness", "stability", "shak", "wobbl"),
         (
             r"unstable (?:hold|plank|position)",
+            r"unsteady(?: hold| plank| position)?",
             r"(?:shak|wobbl|sway)(?:ing|ed|es|y)",
+        ),
+    ),
+    Concept(
+        "Position off target",
+        ("position off target", "hold position"),
+        (
+            r"position (?:was |is )?off (?:the )?target",
+            r"(?:held|holding) (?:the |your )?(?:wrong|off-target) position",
         ),
     ),
     # Faults no rule reports: naming them as present is never grounded.
@@ -384,10 +407,10 @@ CONCEPTS: tuple[Concept, ...] = (
 
 def _issue_types() -> list[str]:
     try:
-        from tools.faults import RULES
+        from tools.faults import GENERIC, RULES
     except Exception:  # The vocabulary stays usable without the vision layer's heavy deps.
         return []
-    return sorted({r.issue for r in RULES.values()})
+    return sorted({r.issue for r in RULES.values()} | {c.issue for c in GENERIC.values()})
 
 
 @lru_cache(maxsize=1)
