@@ -21,6 +21,7 @@ from google.adk.tools.tool_context import ToolContext
 
 from agents.chat.data import ANALYSIS_KEY, CHAT_DATA_KEY, CoachData, InlineCoachData
 from agents.findings_format import severity_rank
+from tools.report import UNRATED_REASON
 
 # What each metric measures, by keyword of its name (first match wins).
 GLOSSARY: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -165,12 +166,24 @@ def score_breakdown(report: dict) -> dict:
         for rep in touched:
             if rep in per_rep:
                 per_rep[rep] = round(per_rep[rep] + SEVERITY_PENALTY.get(severity, 1.5), 2)
-    computed = round(min(10.0, max(0.0, 10.0 - sum(p["penalty"] for p in penalties))), 1)
     stored = report.get("overallScore")
     worst = max(per_rep, key=lambda r: (per_rep[r], -r)) if per_rep else None
     best = min(per_rep, key=lambda r: (per_rep[r], r)) if per_rep else None
+    if not isinstance(stored, int | float):
+        # Not rated: there is no score to explain, and recomputing one would invent it.
+        return {
+            "score": None,
+            "rated": False,
+            "unratedReason": report.get("unratedReason") or UNRATED_REASON,
+            "penalties": penalties,
+            "penaltyByRep": [{"rep": r, "penalty": p} for r, p in per_rep.items()],
+            "worstRep": worst if worst is not None and per_rep[worst] > 0 else None,
+            "bestRep": best,
+        }
+    computed = round(min(10.0, max(0.0, 10.0 - sum(p["penalty"] for p in penalties))), 1)
     return {
         "score": stored,
+        "rated": True,
         "maximum": 10,
         "formula": (
             "10 minus, for each issue, its severity penalty (minor 1.5, moderate 3, severe 5) "
@@ -214,6 +227,9 @@ def _compare(current: dict, previous: dict) -> dict:
         "scoreNow": score_now,
         "scoreBefore": score_before,
         "scoreChange": change,
+        # Why a score above is null (that set was not rated), so nobody compares a missing one.
+        "unratedNow": cur.get("unratedReason") if score_now is None else None,
+        "unratedBefore": prev.get("unratedReason") if score_before is None else None,
         "repCountNow": cur.get("repCount"),
         "repCountBefore": prev.get("repCount"),
         "resolvedIssues": sorted(prev_types - cur_types),
@@ -253,8 +269,10 @@ def build_chat_tools(data: CoachData | None = None) -> list[Callable[..., Any]]:
         Use it for "how did I do", for the summary, and to learn which issues were found.
 
         Returns:
-            {"status": "ok", "exercise", "date", "overallScore" (0-10), "repCount", "summary",
-            "issues": [{type, severity, reps, frameStart, frameEnd, coachingCue}] most severe
+            {"status": "ok", "exercise", "date", "overallScore" (0-10, or null when the set
+            could not be rated), "unratedReason" (why, else null), "repCount", "summary",
+            "issues": [{type, severity, reps, share, measured, frameStart, frameEnd,
+            coachingCue}] most severe
             first, "metrics": [{name, actual, target, status}], "strengths",
             "recommendations", "notices", "coach"} or {"status": "not_found", "message"}.
         """
@@ -268,6 +286,7 @@ def build_chat_tools(data: CoachData | None = None) -> list[Callable[..., Any]]:
             "exercise": report.get("exercise") or analysis["session"].get("exerciseName"),
             "date": analysis["session"].get("createdAt"),
             "overallScore": report.get("overallScore"),
+            "unratedReason": report.get("unratedReason"),
             "repCount": report.get("repCount"),
             "summary": report.get("summary"),
             "issues": [
@@ -275,6 +294,8 @@ def build_chat_tools(data: CoachData | None = None) -> list[Callable[..., Any]]:
                     "type": i.get("type"),
                     "severity": i.get("severity"),
                     "reps": issue_reps(i, reps),
+                    "share": i.get("share"),
+                    "measured": i.get("measured") or {},
                     "frameStart": i.get("frameStart"),
                     "frameEnd": i.get("frameEnd"),
                     "coachingCue": i.get("coachingCue"),
@@ -449,10 +470,12 @@ def build_chat_tools(data: CoachData | None = None) -> list[Callable[..., Any]]:
         """Explains the 0-10 form score: which issues cost how many points, rep by rep.
 
         Returns:
-            {"status": "ok", "score", "formula", "penalties": [{issue, severity, reps, share,
-            penalty}], "totalPenalty", "recomputedScore", "matchesStoredScore",
-            "penaltyByRep": [{rep, penalty}], "worstRep" (None when no rep lost points),
-            "bestRep"} or {"status": "not_found", "message"}.
+            {"status": "ok", "score", "rated": true, "formula", "penalties": [{issue,
+            severity, reps, share, penalty}], "totalPenalty", "recomputedScore",
+            "matchesStoredScore", "penaltyByRep": [{rep, penalty}], "worstRep" (None when no
+            rep lost points), "bestRep"}; for a set that could not be rated {"status": "ok",
+            "score": null, "rated": false, "unratedReason", "penalties", "penaltyByRep",
+            "worstRep", "bestRep"}; or {"status": "not_found", "message"}.
         """
         analysis, missing = await current(tool_context)
         if analysis is None:
@@ -508,8 +531,9 @@ def build_chat_tools(data: CoachData | None = None) -> list[Callable[..., Any]]:
         Returns:
             {"status": "ok", "comparison": {previousDate, scoreNow, scoreBefore, scoreChange,
             repCountNow, repCountBefore, resolvedIssues, newIssues, persistingIssues,
-            metrics: [{name, now, before}]}, "history": [{date, overallScore, repCount,
-            issues}] newest first} or {"status": "no_history", "message"} for a first set.
+            metrics: [{name, now, before}]}, "history": [{date, overallScore (null: not
+            rated), repCount, issues}] newest first} or {"status": "no_history", "message"}
+            for a first set.
         """
         analysis, missing = await current(tool_context)
         if analysis is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from agents.chat.data import analysis_of
 from api.results import iso, load_report
 from api.tables import AnalysisSession
 
@@ -45,7 +46,7 @@ class PiccoloCoachData:
         loaded = await load_report(sid) if row else None
         if loaded is None:
             return None
-        return {"session": _session_fields(row), "report": loaded[1]}
+        return analysis_of(_session_fields(row), loaded[1])
 
     async def history(
         self, user_id: str, exercise_name: str, before_session_id: str, limit: int = 5
@@ -73,5 +74,5 @@ class PiccoloCoachData:
         for row in rows:
             loaded = await load_report(row["id"])
             if loaded is not None:
-                past.append({"session": _session_fields(row), "report": loaded[1]})
+                past.append(analysis_of(_session_fields(row), loaded[1]))
         return past
