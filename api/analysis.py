@@ -16,6 +16,7 @@ from pathlib import Path
 
 from api import progress
 from api.events import EventBroker
+from api.media import MediaMaker
 from api.results import as_report, complete_event, save_report
 from api.storage import Storage, remove_quietly
 from api.tables import AnalysisSession
@@ -72,6 +73,7 @@ class AnalysisRunner:
         self.pool = pool
         self.broker = broker
         self.tmp_dir = tmp_dir
+        self.media = MediaMaker(storage, tmp_dir)
 
     async def process(self, session_id: str) -> None:
         sid = uuid.UUID(session_id)
@@ -91,6 +93,7 @@ class AnalysisRunner:
                         await self._analyze(session_id, str(path), session, artifacts)
                     )
                 await self._store_keyframes(report, artifacts, key.rsplit("/", 1)[0])
+                await self.media.store(sid, artifacts, key.rsplit("/", 1)[0])
             finally:
                 await asyncio.to_thread(remove_quietly, artifacts)
             self.broker.publish(
@@ -127,6 +130,7 @@ class AnalysisRunner:
         self.broker.publish(
             session_id, complete_event(str(result_id), report.overallScore, report.unratedReason)
         )
+        self.media.annotate_later(session_id)
 
     async def _analyze(self, session_id: str, path: str, session: dict, artifacts: Path) -> dict:
         """The pipeline's report; a worker crash is retried once."""

@@ -29,7 +29,9 @@ from api.routes import (
     exercises,
     files,
     health,
+    media,
     progress,
+    timeline,
     user,
     webapp,
     ws,
@@ -53,10 +55,12 @@ v1 = [
     Route("/analysis/sessions/{session_id}", analysis.delete_session, methods=["DELETE"]),
     Route("/analysis/sessions/{session_id}/results", analysis.get_results, methods=["GET"]),
     Route("/analysis/sessions/{session_id}/series", analysis.get_series, methods=["GET"]),
+    Route("/analysis/sessions/{session_id}/pose", media.get_pose, methods=["GET"]),
     Route("/analysis/sessions/{session_id}/chat", chat.ask, methods=["POST"]),
     Route("/analysis/sessions/{session_id}/chat", chat.conversation, methods=["GET"]),
     Route("/progress/summary", progress.summary, methods=["GET"]),
     Route("/progress/exercises", progress.exercises, methods=["GET"]),
+    Route("/progress/timeline", timeline.timeline, methods=["GET"]),
     Route("/user/profile", user.get_profile, methods=["GET"]),
     Route("/user/profile", user.put_profile, methods=["PUT"]),
     Route("/user/export", user.export, methods=["GET"]),
@@ -111,12 +115,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         for session_id, owner in await runner.unfinished():
             log.info("resuming session %s left unfinished by an earlier run", session_id)
             await state.jobs.submit(session_id, owner)
+        # Annotated videos a stop interrupted (drawn after the result, in this process).
+        await runner.media.resume()
         try:
             yield
         finally:
             # Running analyses get a short grace, then go back to pending for the next start.
             await state.jobs.stop(settings.shutdown_grace_s)
             await state.pool.stop()
+            await runner.media.stop()
             state.scratch.close()
             await stop_engine()
 

@@ -40,6 +40,19 @@ def video_key(user_id: object, session_id: object, ext: str) -> str:
     return f"{session_prefix(user_id, session_id)}/original.{ext}"
 
 
+# What the analysis draws, beside the video (the spec's layout; pose.json.gz is ours).
+def pose_key(prefix: str) -> str:
+    return f"{prefix}/pose.json.gz"
+
+
+def thumbnail_key(prefix: str) -> str:
+    return f"{prefix}/thumbnails/thumbnail.jpg"
+
+
+def processed_video_key(prefix: str) -> str:
+    return f"{prefix}/processed.mp4"
+
+
 class Storage:
     """One bucket-like root (``file:///…`` or ``gs://bucket/prefix``) addressed by keys."""
 
@@ -74,6 +87,9 @@ class Storage:
     def open(self, key: str):
         """A binary file object of the object's bytes (blocking; use from a thread)."""
         return self.fs.open(key, "rb")
+
+    async def read_bytes(self, key: str) -> bytes:
+        return await asyncio.to_thread(self.fs.cat_file, key)
 
     def local_path(self, key: str) -> Path | None:
         """The object's path on this machine, when storage is a local directory."""

@@ -65,6 +65,10 @@ class AnalysisSession(Table, tablename="analysis_sessions"):
     completed_at = Timestamptz(null=True, default=None)
     error_message = Text(null=True, default=None)
     error_code = Varchar(length=50, null=True, default=None)
+    # Storage URLs of what the analysis drew (null until stored; see api/media.py).
+    pose_url = Text(null=True, default=None)
+    thumbnail_url = Text(null=True, default=None)
+    processed_video_url = Text(null=True, default=None)
 
 
 class AnalysisResult(Table, tablename="analysis_results"):

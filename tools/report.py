@@ -237,6 +237,12 @@ class SessionView(_Closed):
     id: str
     exerciseName: str
     videoUrl: str | None = Field(None, description="Signed link to the video; expires")
+    processedVideoUrl: str | None = Field(
+        None,
+        description="Signed link to the annotated H.264 video (processed.mp4); expires. Null "
+        "until it is drawn (after the result) or when it could not be",
+    )
+    thumbnailUrl: str | None = Field(None, description="Signed link to the thumbnail; expires")
     createdAt: str = Field(json_schema_extra={"format": "date-time"})
 
 

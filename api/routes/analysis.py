@@ -9,7 +9,7 @@ import uuid
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api import progress, quota
+from api import parsing, progress, quota
 from api.auth import current_user
 from api.errors import ApiError, ok
 from api.gdpr import export_section
@@ -29,6 +29,7 @@ from api.schemas import (
     ref,
     string,
 )
+from api.sessions import find_owned_session, owned_session  # noqa: F401 (chat, ws use it)
 from api.storage import session_prefix, video_key
 from api.tables import AnalysisResult, AnalysisSession, Exercise
 from api.uploads import container_duration, parse_multipart, sniff_video
@@ -36,26 +37,6 @@ from tools import eta
 from tools.exercises import resolve_exercise
 from tools.report import UNRATED_REASON, Report, ResultsPayload
 from tools.video import MAX_DURATION_S, VideoError, probe_video
-
-
-async def find_owned_session(raw_id: str, user: dict) -> dict | None:
-    """The session ``raw_id`` names if it exists and belongs to ``user``, else None."""
-    sid = parsing.uuid_of(raw_id)
-    if sid is None:
-        return None
-    return (
-        await AnalysisSession.select()
-        .where((AnalysisSession.id == sid) & (AnalysisSession.user_id == user["id"]))
-        .first()
-    )
-
-
-async def owned_session(request: Request, user: dict) -> dict:
-    """The session named in the path if it belongs to ``user``; 404 otherwise (no leak)."""
-    session = await find_owned_session(request.path_params["session_id"], user)
-    if session is None:
-        raise ApiError("SESSION_NOT_FOUND", "Analysis session not found")
-    return session
 
 
 async def _resolve_exercise_row(name: str, exercise_id: str | None) -> dict:
@@ -280,6 +261,8 @@ def session_fields(request: Request, session: dict) -> dict:
         "exerciseName": session["exercise_name"],
         # A signed, expiring link: a <video> element cannot send the bearer token.
         "videoUrl": stored_link(request, session["video_url"]),
+        "processedVideoUrl": stored_link(request, session["processed_video_url"]),
+        "thumbnailUrl": stored_link(request, session["thumbnail_url"]),
         "createdAt": iso(session["created_at"]),
     }
 
@@ -382,6 +365,7 @@ HISTORY_ITEM = obj(
         "status": ref("SessionStatus"),
         "errorCode": nullable(string()),
         "createdAt": DATE_TIME,
+        "thumbnailUrl": nullable(string(description="Signed link to the thumbnail; expires")),
     }
 )
 
@@ -439,6 +423,7 @@ async def list_sessions(request: Request):
             "status": r["status"],
             "errorCode": r["error_code"],
             "createdAt": iso(r["created_at"]),
+            "thumbnailUrl": stored_link(request, r["thumbnail_url"]),
         }
         for r in rows
     ]
