@@ -207,8 +207,15 @@ def keyboard_unreachable(page) -> list[str]:
     return [html for key, html in wanted.items() if key not in reached]
 
 
+CONTROL_ROLES = {
+    "button", "link", "textbox", "searchbox", "combobox", "checkbox", "radio", "slider",
+    "spinbutton", "switch", "tab", "menuitem", "menuitemcheckbox", "menuitemradio", "listbox",
+    "option", "treeitem", "gridcell", "Video", "Audio", "video", "audio",
+}  # fmt: skip
+
+
 def unnamed_controls(page) -> list[str]:
-    """Focusable nodes of the accessibility tree with no accessible name."""
+    """Focusable controls in the accessibility tree with no accessible name."""
     cdp = page.context.new_cdp_session(page)
     try:
         nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
@@ -220,7 +227,8 @@ def unnamed_controls(page) -> list[str]:
             continue
         props = {p["name"]: p["value"].get("value") for p in node.get("properties", [])}
         role = node.get("role", {}).get("value")
-        if not props.get("focusable") or role in ("RootWebArea", "rootWebArea", "WebArea"):
+        # Focusable controls; a landmark that takes focus for a skip link (tabindex=-1) is not one.
+        if not props.get("focusable") or role not in CONTROL_ROLES:
             continue
         if not (node.get("name", {}).get("value") or "").strip():
             unnamed.append(f"{role} (backend node {node.get('backendDOMNodeId')})")

@@ -82,13 +82,15 @@ class Server:
 def server(tmp_path_factory) -> Iterator[Server]:
     require_browser()
     root = tmp_path_factory.mktemp("browser-server")
+    # Beside the screenshots, so a failed run's server log is kept with them (CI artefacts).
+    log = artifacts_dir().parent / "browser-server.log"
     env = {
         # The tests click faster than a person; the limiter has its own tests.
         "BIOME_RATE_LIMIT": "100000",
         "BIOME_AUTH_RATE_LIMIT": "100000",
     }
-    with running_server(root / "data", root / "server.log", **env) as base:
-        yield Server(base, {"BIOME_DATA_DIR": str(root / "data"), **env}, root / "server.log")
+    with running_server(root / "data", log, **env) as base:
+        yield Server(base, {"BIOME_DATA_DIR": str(root / "data"), **env}, log)
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ def token_of(page) -> str:
     return token
 
 
-def follow_progress(page, timeout_s: float = 300) -> tuple[str, list[int]]:
+def follow_progress(page, server, timeout_s: float = 300) -> tuple[str, list[int]]:
     """From the analysing page to the results: returns the session id and the percentages
     the progress bar showed on the way."""
     page.wait_for_url(PROGRESS_URL)
@@ -33,7 +33,11 @@ def follow_progress(page, timeout_s: float = 300) -> tuple[str, list[int]]:
     while not RESULTS_URL.search(page.url):
         if time.monotonic() > deadline:
             alerts = page.get_by_role("alert").all_inner_texts()
-            raise AssertionError(f"still analysing after {timeout_s} s: {seen[-5:]} {alerts}")
+            status = api_get(server, token_of(page), f"/v1/analysis/sessions/{session_id}")
+            raise AssertionError(
+                f"the page still shows the analysis after {timeout_s} s: {seen[-5:]} {alerts};"
+                f" the API says {status['status']} at {status['progress']} %"
+            )
         try:
             value = bar.evaluate(
                 "e => e.value ?? Number(e.getAttribute('aria-valuenow'))", timeout=500

@@ -8,6 +8,8 @@ data meanwhile, and the results, history, progress and home pages once it is don
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.app import (
@@ -24,7 +26,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 
 def analysing_ready(page) -> None:
-    page.get_by_role("progressbar").first.wait_for(state="visible")
+    """The analysis under way (past 0 %), so the picture shows the page at work."""
+    bar = page.get_by_role("progressbar", name=re.compile("analysis", re.I))
+    bar.wait_for(state="visible")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('progress')].some(e => e.value > 0)",
+        timeout=90_000,
+    )
 
 
 def results_ready(page) -> None:

@@ -58,7 +58,7 @@ def test_sign_up_upload_results_chat_history_delete(page, server, squat_video):
     page.locator("input[type=file]").set_input_files(squat_video)
     page.get_by_role("button", name=re.compile(r"^upload and analy[sz]e", re.I)).click()
 
-    session_id, percentages = follow_progress(page)
+    session_id, percentages = follow_progress(page, server)
     assert percentages == sorted(percentages), percentages
     truth = results_truth(server, token, session_id)
     result = truth["result"]

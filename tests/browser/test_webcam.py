@@ -87,7 +87,7 @@ def test_record_with_the_webcam_and_get_the_reps(camera_page, server, camera):
 
     page.get_by_role("button", name=re.compile(r"^upload and analy[sz]e", re.I)).click()
 
-    session_id, _ = follow_progress(page)
+    session_id, _ = follow_progress(page, server)
     truth = results_truth(server, account["token"], session_id)
     assert truth["result"]["repCount"] == 6, truth["result"]
     # What was analysed is the browser's recording, stored as the WebM it is.
