@@ -33,7 +33,8 @@ export async function unwrap<T>(
   }
   const { data, error, response } = result;
   if (error !== undefined || !response.ok) throw toApiError(error, response.status);
-  return (data as { data: T }).data;
+  // 204 No Content (deletes, logout) has no envelope.
+  return (data as { data: T } | undefined)?.data as T;
 }
 
 /** For endpoints the generated schema does not know yet (added by other parts this release). */

@@ -42,6 +42,9 @@ export function AngleChart({ series, reps }: { series: Series; reps: Rep[] }) {
             const { ctx } = u;
             ctx.save();
             ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
+            // uPlot leaves the axes' alignment on the context.
+            ctx.textAlign = "left";
+            ctx.textBaseline = "alphabetic";
             reps.forEach((r) => {
               const x = u.valToPos(r.startFrame / fps, "x", true);
               ctx.fillStyle = "#065f46";

@@ -61,7 +61,7 @@ export function ScoreValue({ score, className = "" }: { score: number | null | u
   return (
     <span className={className}>
       {score.toFixed(1)}
-      <span className="text-slate-500"> / 10</span>
+      <span className="font-normal opacity-90"> / 10</span>
     </span>
   );
 }
@@ -78,4 +78,14 @@ export function formatDate(iso: string | null | undefined, withTime = false): st
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "—";
   return d.toLocaleString(undefined, withTime ? { dateStyle: "medium", timeStyle: "short" } : { dateStyle: "medium" });
+}
+
+/** A progress bar (0–1) with its accessible name and value. */
+export function ProgressBar({ value, label }: { value: number; label: string }) {
+  const pct = Math.round(Math.min(Math.max(value, 0), 1) * 100);
+  return (
+    <div role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} className="h-3 w-full overflow-hidden rounded-full bg-slate-200">
+      <div className="h-full rounded-full bg-brand-600 transition-[width] duration-500" style={{ width: `${pct}%` }} />
+    </div>
+  );
 }

@@ -13,6 +13,13 @@ export interface LiveAnalysis {
   retryNow: () => void;
 }
 
+/** Closes a socket without letting its handlers report anything more. */
+function drop(ws: WebSocket | null): void {
+  if (!ws) return;
+  ws.onopen = ws.onmessage = ws.onclose = null;
+  ws.close();
+}
+
 export function useAnalysisSocket(sessionId: string): LiveAnalysis {
   const [connection, dispatch] = useReducer((s: ReconnectState, e: ReconnectEvent) => next(s, e, DEFAULT_POLICY), initialState);
   const [progress, setProgress] = useState<ProgressEvent | null>(null);
@@ -21,9 +28,11 @@ export function useAnalysisSocket(sessionId: string): LiveAnalysis {
   const [error, setError] = useState<LiveAnalysis["error"]>(null);
   const socket = useRef<WebSocket | null>(null);
 
-  // Open a socket whenever the machine says "connecting".
+  // Open a socket whenever the machine says "connecting". The socket is not closed when the
+  // phase moves on (to "open"): only a new attempt, or leaving the page, replaces it.
   useEffect(() => {
     if (connection.phase !== "connecting") return;
+    drop(socket.current);
     const ws = new WebSocket(socketUrl(`/ws/analysis/${encodeURIComponent(sessionId)}`));
     socket.current = ws;
     let terminal = false;
@@ -57,13 +66,9 @@ export function useAnalysisSocket(sessionId: string): LiveAnalysis {
     ws.onclose = (e) => {
       if (!terminal) dispatch({ type: "close", code: e.code });
     };
-    return () => {
-      ws.onclose = null;
-      ws.onmessage = null;
-      ws.onopen = null;
-      ws.close();
-    };
   }, [connection.phase, connection.attempt, sessionId]);
+
+  useEffect(() => () => drop(socket.current), [sessionId]);
 
   // Wait out the backoff, or retry as soon as the browser is back online.
   useEffect(() => {

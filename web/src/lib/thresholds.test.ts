@@ -12,8 +12,8 @@ const metrics = [
 describe("thresholdsFromMetrics", () => {
   it("takes the bounds of metrics about the plotted signal", () => {
     expect(thresholdsFromMetrics("Knee Angle", metrics)).toEqual([
-      { label: "Knee Angle (bottom) target ≤ 90°", value: 90 },
-      { label: "Knee Angle (top) target >= 160.5°", value: 160.5 },
+      { label: "(bottom) target ≤ 90°", value: 90 },
+      { label: "(top) target >= 160.5°", value: 160.5 },
     ]);
   });
   it("is empty without a label or a matching bound", () => {

@@ -13,7 +13,7 @@ export function thresholdsFromMetrics(
     if (!m.name.toLowerCase().startsWith(base)) continue;
     const match = /^\s*(≤|≥|<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)/.exec(m.target);
     if (!match) continue;
-    out.push({ label: `${m.name} target ${m.target.trim()}`, value: Number(match[2]) });
+    out.push({ label: `${m.name.slice(signalLabel.length).trim() || m.name} target ${m.target.trim()}`.trim(), value: Number(match[2]) });
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { api, unwrap } from "../api/client";
 import { adviceFor } from "../api/errors";
 import type { AgentState, SessionStatus } from "../api/types";
 import { useAnalysisSocket } from "../components/useAnalysisSocket";
+import { ProgressBar } from "../components/ui";
 import { GENERAL_TIPS } from "../lib/filming";
 import { clock } from "../lib/frames";
 import { useTitle } from "../lib/useTitle";
@@ -106,7 +107,9 @@ export function AnalysingPage() {
             {pct}%
           </p>
         </div>
-        <progress className="mt-3 h-3 w-full overflow-hidden rounded-full accent-brand-700" max={100} value={pct} aria-label="Analysis progress" />
+        <div className="mt-3">
+          <ProgressBar value={pct / 100} label="Analysis progress" />
+        </div>
         <p className="mt-2 text-sm text-slate-600" aria-live="polite">
           {eta !== null && pct < 100 ? `About ${clock(eta)} left` : pct >= 100 ? "Finishing…" : "Estimating time…"}
         </p>

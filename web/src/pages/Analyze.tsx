@@ -6,7 +6,7 @@ import { api, unwrap } from "../api/client";
 import { describeError } from "../api/errors";
 import type { Exercise } from "../api/types";
 import { Recorder, type Recording } from "../components/Recorder";
-import { ErrorNote, PageHeader } from "../components/ui";
+import { ErrorNote, PageHeader, ProgressBar } from "../components/ui";
 import { GENERAL_TIPS, filmingAdvice } from "../lib/filming";
 import { uploadVideo, type UploadHandle } from "../lib/upload";
 import { ACCEPT, checkDuration, checkFile, readDuration } from "../lib/videoFile";
@@ -49,15 +49,12 @@ function Dropzone({ onFile, disabled }: { onFile: (f: File) => void; disabled: b
       </svg>
       <p className="font-semibold">Drag and drop your video here</p>
       <p className="text-sm text-slate-600">MP4, MOV, AVI or WebM · up to 100 MB and 5 minutes</p>
-      <label htmlFor="video-file" className="btn-secondary cursor-pointer">
-        Choose a file
-      </label>
       <input
         ref={input}
         id="video-file"
         type="file"
         accept={ACCEPT}
-        className="sr-only"
+        className="peer sr-only"
         disabled={disabled}
         onChange={(e) => {
           const f = e.target.files?.[0];
@@ -65,6 +62,10 @@ function Dropzone({ onFile, disabled }: { onFile: (f: File) => void; disabled: b
           e.target.value = "";
         }}
       />
+      {/* After the input, so the label shows the (visually hidden) input's keyboard focus. */}
+      <label htmlFor="video-file" className="btn-secondary cursor-pointer peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-brand-600">
+        Choose a file
+      </label>
     </div>
   );
 }
@@ -230,7 +231,7 @@ export function AnalyzePage() {
                   <span>Uploading…</span>
                   <span>{Math.round((progress ?? 0) * 100)}%</span>
                 </div>
-                <progress className="h-2 w-full overflow-hidden rounded-full accent-brand-700" max={1} value={progress ?? 0} aria-label="Upload progress" />
+                <ProgressBar value={progress ?? 0} label="Upload progress" />
                 <button type="button" className="btn-secondary" onClick={() => handle.current?.cancel()}>
                   Cancel upload
                 </button>

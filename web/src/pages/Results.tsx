@@ -37,7 +37,7 @@ function ScoreCard({ result }: { result: Result }) {
       <div className="mt-2 flex items-end gap-4">
         <p data-testid="score" className={`rounded-2xl px-4 py-2 text-4xl font-bold tabular-nums ${scoreTone(score)}`}>
           {score === null || score === undefined ? "Not rated" : score.toFixed(1)}
-          {score !== null && score !== undefined && <span className="text-lg font-semibold opacity-70"> / 10</span>}
+          {score !== null && score !== undefined && <span className="text-lg font-semibold"> / 10</span>}
         </p>
         <div className="pb-1">
           <p className="text-sm text-slate-600">Reps</p>
