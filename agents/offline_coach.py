@@ -99,6 +99,11 @@ def _unique_by_type(issues: list[dict]) -> list[dict]:
 def _strengths(findings: dict, issues: list[dict]) -> list[str]:
     strengths = []
     depth_issue = any("depth" in str(i["type"]).lower() for i in issues)
+    # A metric that looks good on average is no strength when a check found that fault in it.
+    rules = {str(i.get("rule") or "") for i in issues}
+    tempo_issue = bool(rules & {"eccentric_control", "tempo_consistency"})
+    consistency_issue = "depth_consistency" in rules
+    symmetry_issue = bool(rules & {"symmetry", "squat_asymmetry"})
     for metric in findings.get("metrics") or []:
         if str(metric.get("status", "")).lower() not in _GOOD_STATUSES:
             continue
@@ -109,6 +114,12 @@ def _strengths(findings: dict, issues: list[dict]) -> list[str]:
         if not name or not actual or actual == "n/a" or target in ("", "—", "-"):
             continue
         lowered = name.lower()
+        if (
+            (tempo_issue and any(w in lowered for w in ("tempo", "duration", "eccentric")))
+            or (consistency_issue and "consisten" in lowered)
+            or (symmetry_issue and ("left/right" in lowered or "symmetr" in lowered))
+        ):
+            continue
         if "consisten" in lowered:
             what = lowered.replace("consistency", "").strip() or "form"
             text = f"Consistent {what} across reps: {actual}"

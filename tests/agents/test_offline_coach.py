@@ -205,3 +205,19 @@ def test_chat_result_answer_for_an_unrated_set():
     assert "not rated" in text and "no complete repetition" in text
     assert "None" not in text and "No form issues" not in text
     assert "not rated" in _answer_score({"status": "ok", "score": None, "penalties": []})
+
+
+def test_no_tempo_strength_next_to_a_rushed_lowering(findings):
+    assert any("Controlled rep tempo" in s for s in build_offline_report(findings)["strengths"])
+    rushed = {
+        **findings["issues"][0],
+        "type": "Rushed lowering",
+        "rule": "eccentric_control",
+        "severity": "minor",
+        "reps": [2],
+        "coachingCue": "In rep 2 the lowering took 0.30 s against 0.80 s for the lift.",
+    }
+    findings["issues"] = [rushed]
+    report = build_offline_report(findings)
+    assert not any("tempo" in s.lower() for s in report["strengths"])
+    assert report["recommendations"][0].startswith("Rushed lowering: Tempo squats")
