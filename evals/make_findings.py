@@ -28,7 +28,7 @@ def exercise_of(clip: Path) -> str:
 
 
 def main() -> int:
-    from agents.vision.agent import _finalize_findings
+    from agents.vision.tools import finalize_findings
     from tools.analysis import analyze_video
     from tools.exercises import resolve_exercise
 
@@ -46,7 +46,7 @@ def main() -> int:
         except Exception as exc:  # NoPersonError, VideoError: not a coaching case.
             print(f"skip {clip.name}: {type(exc).__name__}: {exc}")
             continue
-        findings = _finalize_findings(findings)
+        findings = finalize_findings(findings)
         findings.pop("signal", None)
         results[clip.name] = findings
         print(

@@ -172,6 +172,37 @@ def _numbers_in(value: Any, numbers: set[float], percents: set[float]) -> None:
             _numbers_in(item, numbers, percents)
 
 
+_DEG_KEY = re.compile(r"angle|deg$|lean|line|rangeofmotion|tilt", re.IGNORECASE)
+_SEC_KEY = re.compile(r"(?:[a-z]S|time|seconds)$")
+_UNIT_OF = (("deg", re.compile(r"^\s*(?:°|degrees?\b|deg\b)")),
+            ("s", re.compile(r"^\s*(?:s\b|secs?\b|seconds?\b)")))  # fmt: skip
+
+
+def unit_after(text: str) -> str | None:
+    """ "deg" or "s" when the text (what follows a number) starts with that unit."""
+    return next((unit for unit, pattern in _UNIT_OF if pattern.match(text)), None)
+
+
+def _units_in(value: Any, units: dict[str, set[float]], key: str = "", unit: str = "") -> None:
+    """Numbers by unit: "deg", "s", or "other" (counts, frames, ratios, unknown)."""
+    if isinstance(value, bool) or value is None:
+        return
+    if isinstance(value, int | float):
+        kind = unit or ("deg" if _DEG_KEY.search(key) else "s" if _SEC_KEY.search(key) else "")
+        units[kind or "other"].add(float(value))
+    elif isinstance(value, str):
+        for m in _DIGITS.finditer(value):
+            units[unit_after(value[m.end() :]) or "other"].add(float(m.group(1)))
+    elif isinstance(value, dict):
+        shown = str(value.get("unit") or "").strip()
+        metric_unit = "deg" if shown == "°" else "s" if shown == "s" else ""
+        for k, item in value.items():
+            _units_in(item, units, k, metric_unit if k == "value" else "")
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _units_in(item, units, key)
+
+
 def measured_numbers(data: Any) -> set[float]:
     """Every number in some data, including those written inside strings."""
     numbers: set[float] = set()
@@ -198,6 +229,8 @@ class Facts:
         off_target: Names of metrics shown as not on target.
         score: The measured score (None: not rated).
         score_known: Whether the score was shown at all.
+        by_unit: The numbers shown as degrees ("deg"), seconds ("s") and anything else
+            ("other"); a number written with a unit must be one of that unit or of "other".
     """
 
     numbers: set[float] = field(default_factory=set)
@@ -210,6 +243,9 @@ class Facts:
     off_target: list[str] = field(default_factory=list)
     score: float | None = None
     score_known: bool = False
+    by_unit: dict[str, set[float]] = field(
+        default_factory=lambda: {"deg": set(), "s": set(), "other": set()}
+    )
 
     @classmethod
     def from_findings(cls, findings: dict) -> Facts:
@@ -217,6 +253,7 @@ class Facts:
         shown = findings_for_prompt(findings or {})
         facts = cls()
         _numbers_in(shown, facts.numbers, facts.percents)
+        _units_in(shown, facts.by_unit)
         count = shown.get("repCount")
         facts.rep_count = int(count) if isinstance(count, int | float) else None
         facts.reps = {int(r["index"]) for r in shown.get("reps") or [] if "index" in r}
@@ -241,6 +278,8 @@ class Facts:
         facts = cls(checks_known=False)
         _numbers_in(results, facts.numbers, facts.percents)
         _numbers_in(asked, facts.numbers, set())
+        _units_in(results, facts.by_unit)
+        _units_in(asked, facts.by_unit)
         for result in results:
             facts._absorb(result)
         return facts
@@ -376,6 +415,16 @@ _NO_ISSUES = re.compile(
     r"|\bnothing to (?:fix|correct|work on)\b"
     r"|\b(?:form|technique) (?:was|is|looked) (?:perfect|flawless|spotless)\b"
 )
+# With no rep counted, "every rep" / "your reps" describe nothing that was measured.
+_SOME_REPS = re.compile(
+    r"\b(?:every|each|all|your|the|those|these|first|last|both)\s+(?:\w+\s+)?"
+    r"(?:reps?|repetitions?)\b"
+)
+_NO_REPS = re.compile(
+    r"\b(?:no|not a|not one|without a|zero)\s+(?:single\s+|complete\s+|full\s+|whole\s+)?"
+    r"(?:reps?|repetitions?)\b"
+)
+_SUBSET = re.compile(r"\b(?:first|last|other|remaining|next|earlier|later|final)\s+$")
 _CLAUSE = re.compile(r"[,;:]|\b(?:but|while|whereas|although|though)\b")
 
 
@@ -435,6 +484,7 @@ class _Sentence:
         self.fixes: list[tuple[int, int, str]] = []  # (start, end, replacement)
         self.consumed: list[tuple[int, int]] = []
         self.present: list[Concept] = []
+        self.present_at: list[tuple[int, Concept]] = []
         self.rep_refs: list[tuple[int, int, list[int]]] = []
 
     def check(self) -> _Sentence:
@@ -481,6 +531,7 @@ class _Sentence:
             shown = any(c.covers(m) for c in concepts for m in facts.off_target)
             if detected or shown:
                 self.present += [c for c in concepts if facts.detected(c)]
+                self.present_at += [(start, c) for c in concepts if facts.detected(c)]
                 continue
             self.problems.append(f"names {name}, which was not detected")
         if _NO_ISSUES.search(lowered) and not not_judged_sentence:
@@ -533,14 +584,14 @@ class _Sentence:
             r" had)\b",
             self.lowered,
         )
-        concepts = self.present or self.context
-        with_fault = set().union(*(facts.reps_of(c) for c in concepts)) if concepts else set()
         for start, end, numbers in refs:
             if facts.reps and not negated:
                 missing = [n for n in numbers if n not in facts.reps]
                 if missing:
                     self.problems.append(f"names rep {missing[0]}, which does not exist")
                     continue
+            concepts = self._claim_of(start)
+            with_fault = set().union(*(facts.reps_of(c) for c in concepts)) if concepts else set()
             if with_fault and not set(numbers) <= with_fault:
                 wrong = sorted(set(numbers) - with_fault)
                 names = ", ".join(c.name.lower() for c in concepts)
@@ -548,11 +599,29 @@ class _Sentence:
                     self.fixes.append((start, end, _fmt_reps(sorted(with_fault))))
                 self.problems.append(f"ties {names} to rep {wrong[0]}, which did not have it")
 
+    def _claim_of(self, position: int) -> list[Concept]:
+        """The faults a rep reference at `position` is said to have: those named in its clause
+        (or in the next one, after a short opener such as "On rep 5,"); the sentence's context
+        (an issue's cue) when the sentence names none."""
+        if not self.present_at:
+            return self.context
+        cuts = [0, *(m.end() for m in _CLAUSE.finditer(self.lowered)), len(self.lowered) + 1]
+        spans = list(zip(cuts, cuts[1:], strict=False))
+        n = next(k for k, (a, b) in enumerate(spans) if a <= position < b)
+        found = [c for at, c in self.present_at if spans[n][0] <= at < spans[n][1]]
+        opener = self.lowered[spans[n][0] : spans[n][1]].split()
+        if not found and n + 1 < len(spans) and len(opener) <= 4:
+            found = [c for at, c in self.present_at if spans[n + 1][0] <= at < spans[n + 1][1]]
+        return found
+
     # Rep counts -----------------------------------------------------------------------------
     def _counts(self) -> None:
         facts = self.facts
         if facts.rep_count is None:
             return
+        some, none = _SOME_REPS.search(self.lowered), _NO_REPS.search(self.lowered)
+        if facts.rep_count == 0 and some and not none:
+            self.problems.append("talks about reps, but no rep was counted")
         allowed = {facts.rep_count}
         for concept in self.present or self.context:
             allowed.add(len(facts.reps_of(concept)))
@@ -568,6 +637,9 @@ class _Sentence:
         for m in _REP_COUNT.finditer(self.lowered):
             if not self._free(m.start(), m.end()):
                 continue
+            if _SUBSET.search(self.lowered[: m.start()]):
+                self.consumed.append((m.start(), m.end()))
+                continue  # "your first five reps": a part of the set, not its size.
             value = _to_int(m.group(1))
             self.consumed.append((m.start(), m.end()))
             if value is None or value in allowed:
@@ -586,7 +658,13 @@ class _Sentence:
             if q.spoken and not _UNIT_AFTER.match(after) and q.value < 20:
                 continue  # "two things to work on": a figure of speech, not a measurement.
             percent = re.match(r"^\s*(?:%|percent|per cent)", after)
-            pool = facts.percents if percent else facts.numbers
+            unit = unit_after(after)
+            if percent:
+                pool = facts.percents
+            elif unit:  # "90 s" is not the "90°" target: a number keeps its unit.
+                pool = facts.by_unit[unit] | facts.by_unit["other"]
+            else:
+                pool = facts.numbers
             if not matches(q.value, q.decimals, pool):
                 written = self.text[q.start : q.end]
                 kind = "percentage" if percent else "number"

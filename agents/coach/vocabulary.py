@@ -37,7 +37,8 @@ class Concept:
         return any(k in text for k in self.keywords)
 
 
-_V = r"(?:e|es|ed|ing|s)?"  # Verb endings: "cave", "caves", "caved", "caving".
+# Verb endings: "cave", "caves", "caved", "caving", "dropped", "sagging".
+_V = r"(?:e|es|ed|ing|s|ped|ping|ged|ging|ted|ting)?"
 
 # Concepts with their synonyms. Keywords are matched against issue types and check names.
 CONCEPTS: tuple[Concept, ...] = (
@@ -47,6 +48,8 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             r"shallow(?:er)?",
             r"not (?:deep|low) enough",
+            r"(?:didn't|did not|not|never|don't|do not) (?:sit|squat|go|get|sink|drop)\w* "
+            r"(?:\w+ )?(?:deep|low|down) enough",
             r"above parallel",
             r"(?:lack|lacking|lacked) (?:of )?depth",
             r"insufficient depth",
@@ -60,7 +63,9 @@ CONCEPTS: tuple[Concept, ...] = (
             r"(?:knee )?valgus",
             r"knees? cav" + _V,
             r"cav(?:e|es|ed|ing) in(?:ward|wards)?",
-            r"knees? (?:collaps|buckl|roll|drift|fall|fell|track|tracked|travel+)" + _V + r" in",
+            r"knees? (?:collaps|buckl|roll|drift|fall|fell|track|tracked|travel+)"
+            + _V
+            + r" in(?:ward|wards)?",
             r"knock[- ]kne" + r"(?:ed|es)",
             r"knees? (?:came|come|coming) (?:in|together)",
         ),
@@ -341,6 +346,8 @@ CONCEPTS: tuple[Concept, ...] = (
             + _V
             + r" (?:down |into the bottom )?too fast",
             r"(?:lowering|descending|coming down) too (?:fast|quickly)",
+            r"(?:lowering|descent|eccentric|negative)s? (?:was |were |is |are )?"
+            r"(?:rushed|too fast|uncontrolled|too quick)",
             r"rush" + _V + r" (?:the )?(?:reps?|descent|lowering|eccentric)",
         ),
     ),
