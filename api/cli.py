@@ -166,8 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     role.add_argument("role", choices=["admin", "user"])
     role.set_defaults(run=_set_role)
 
-    evals = commands.add_parser("eval", help="run the coaching and chat evals (ADK)")
-    evals.add_argument("--suite", action="append", choices=["coach", "chat"])
+    evals = commands.add_parser(
+        "eval", help="run the coaching and chat evals (ADK) and the grounding's adversarial set"
+    )
+    evals.add_argument("--suite", action="append", choices=["coach", "chat", "adversarial"])
     evals.add_argument("--judge", action="store_true", help="add judge metrics (needs a key)")
     evals.set_defaults(run=_eval)
 

@@ -2,20 +2,22 @@
 
     uv run python -m evals.build_evalsets
 
-- evals/coach/coach.evalset.json: one case per clip. The session state holds the clip's
-  findings (as the vision agent leaves them); the user message carries the same findings
-  between the markers, so the metrics can check the report against them. The reference
-  answer is the offline coach's report.
+- evals/coach/coach.evalset.json: one case per clip that has a hand-written reference report
+  (evals/data/references.json, written and reviewed as a coach would from the clip's findings
+  and frames). The session state holds the clip's findings (as the vision agent leaves them);
+  the user message carries the findings the coach is shown between the markers, so the rubric
+  metrics can check the report against them. The reference answer is the hand-written report,
+  never a model's output.
 - evals/chat/chat.evalset.json: multi-turn conversations about those results (with an earlier
-  clip of the same exercise as history where there is one). The reference tool trajectory and
-  answers are what the offline chat model does today, so the offline run is a regression
-  check and a Gemini run is measured against it.
+  clip of the same exercise as history where there is one). The reference for each question is
+  the tools a coach must consult to answer it (EXPECTED_TOOLS, written by hand: the worst rep is
+  the one whose issues weigh most by the published severity penalties); the answers themselves
+  are checked for numbers the tools did not return.
 - evals/*/test_config.json: criteria and the custom metrics (evals/metrics.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 import uuid
@@ -31,15 +33,15 @@ from evals.metrics import THRESHOLDS
 HERE = Path(__file__).resolve().parent
 FINDINGS = HERE / "data" / "findings.json"
 
+REFERENCES = HERE / "data" / "references.json"
+CHAT_METRICS = ("chat_grounded_in_tools", "chat_tools_used")
+
 COACH_CRITERIA = {
-    "response_match_score": 0.5,
-    **{k: v for k, v in THRESHOLDS.items() if k != "chat_grounded_in_tools"},
+    # Wording close to the hand-written reference (ROUGE-1); the rubric metrics judge content.
+    "response_match_score": 0.3,
+    **{k: v for k, v in THRESHOLDS.items() if k not in CHAT_METRICS},
 }
-CHAT_CRITERIA = {
-    "tool_trajectory_avg_score": 0.9,
-    "response_match_score": 0.5,
-    "chat_grounded_in_tools": THRESHOLDS["chat_grounded_in_tools"],
-}
+CHAT_CRITERIA = {k: THRESHOLDS[k] for k in CHAT_METRICS}
 JUDGE_CRITERIA = {  # Added by `biome eval --judge` when a Gemini key is set.
     "rubric_based_final_response_quality_v1": {
         "threshold": 0.7,
@@ -78,6 +80,52 @@ CONVERSATIONS = [
 ]
 
 
+# Published severity penalties (agents/chat/tools.py's formula, restated): the worst rep is the
+# one whose issues weigh most, the best the one whose weigh least; ties go to the earlier rep.
+PENALTY = {"minor": 1.5, "moderate": 3.0, "severe": 5.0}
+
+
+def _ranked_rep(findings: dict, best: bool) -> int | None:
+    weight = {int(r["index"]): 0.0 for r in findings.get("reps") or []}
+    for issue in findings.get("issues") or []:
+        for rep in issue.get("reps") or []:
+            if rep in weight:
+                weight[rep] += PENALTY.get(str(issue.get("severity")), 1.5)
+    if not weight:
+        return None
+    if best:
+        return min(weight, key=lambda r: (weight[r], r))
+    worst = max(weight, key=lambda r: (weight[r], -r))
+    return worst if weight[worst] > 0 else None
+
+
+def expected_tools(question: str, findings: dict) -> list[tuple[str, dict]]:
+    """The tools a coach must consult to answer a question (names; "a|b" = either), by hand."""
+    q = question.lower()
+    if "eat" in q:
+        return []  # Outside the analysis: no tool can answer it.
+    if "compare" in q or "last time" in q:
+        return [("compare_with_history", {})]
+    if "worst rep" in q or "best rep" in q:
+        rep = _ranked_rep(findings, best="best" in q)
+        if rep is None and "worst" in q and findings.get("reps"):
+            return [("get_score_breakdown", {})]  # No rep lost points: nothing to look up.
+        if rep is None:
+            return [("get_score_breakdown", {})]
+        return [("get_score_breakdown", {}), ("get_rep", {"rep_number": rep})]
+    if q.startswith("tell me about rep"):
+        return [("get_rep", {"rep_number": int(q.rsplit(" ", 1)[-1].rstrip("?"))})]
+    if "fix" in q or "improve my form" in q or "when did" in q:
+        return [("get_fault_frames|get_analysis_result", {})]
+    if "score" in q:
+        return [("get_score_breakdown", {})]
+    if "mean" in q or "exercise" in q or "target" in q:
+        return [("describe_exercise", {})]
+    if "overall" in q:
+        return [("get_analysis_result", {})]
+    raise ValueError(f"no expected tools written for {question!r}")
+
+
 def _content(role: str, text: str) -> types.Content:
     return types.Content(role=role, parts=[types.Part(text=text)])
 
@@ -91,13 +139,12 @@ def _report(findings: dict) -> dict:
     )
 
 
-def coach_cases(clips: dict[str, dict]) -> list[EvalCase]:
-    from agents.offline_coach import build_offline_report
-
+def coach_cases(clips: dict[str, dict], references: dict[str, dict]) -> list[EvalCase]:
     cases = []
-    for clip, findings in clips.items():
+    for clip, entry in references.items():
+        findings = clips[clip]
         stem = Path(clip).stem
-        reference = json.dumps(build_offline_report(findings), ensure_ascii=False)
+        reference = json.dumps(entry["report"], ensure_ascii=False)
         cases.append(
             EvalCase(
                 eval_id=f"coach_{stem}",
@@ -145,44 +192,24 @@ def _chat_state(clip: str, clips: dict[str, dict]) -> dict:
     }
 
 
-async def _run_offline(state: dict, questions: tuple[str, ...]) -> list[Invocation]:
-    from google.adk.apps import App
-    from google.adk.runners import Runner
-    from google.adk.sessions import InMemorySessionService
+def _call(name: str, args: dict) -> types.FunctionCall:
+    return types.FunctionCall(name=name, args=args)
 
-    from agents.chat.agent import build_chat_agent
 
-    service = InMemorySessionService()
-    runner = Runner(
-        app=App(name="chat", root_agent=build_chat_agent(model="biome-offline-chat")),
-        session_service=service,
-    )
-    session = await service.create_session(app_name="chat", user_id="eval", state=state)
-    invocations = []
-    for n, question in enumerate(questions):
-        tool_uses, tool_responses, final = [], [], None
-        async for event in runner.run_async(
-            user_id="eval", session_id=session.id, new_message=_content("user", question)
-        ):
-            tool_uses += event.get_function_calls()
-            tool_responses += event.get_function_responses()
-            if event.is_final_response() and event.content:
-                final = event.content
-        # Reference calls carry no ids (each run makes its own); copies, not the session's.
-        tool_uses = [c.model_copy(update={"id": None}) for c in tool_uses]
-        invocations.append(
-            Invocation(
-                invocation_id=f"turn-{n + 1}",
-                user_content=_content("user", question),
-                final_response=final,
-                intermediate_data=IntermediateData(tool_uses=tool_uses),
-            )
+def chat_invocations(questions: tuple[str, ...], findings: dict) -> list[Invocation]:
+    return [
+        Invocation(
+            invocation_id=f"turn-{n + 1}",
+            user_content=_content("user", question),
+            intermediate_data=IntermediateData(
+                tool_uses=[_call(name, args) for name, args in expected_tools(question, findings)]
+            ),
         )
-    await runner.close()
-    return invocations
+        for n, question in enumerate(questions)
+    ]
 
 
-async def chat_cases(clips: dict[str, dict]) -> list[EvalCase]:
+def chat_cases(clips: dict[str, dict]) -> list[EvalCase]:
     # Clips with reps and at least one issue make the richest conversations; others follow.
     ordered = sorted(clips, key=lambda c: (not clips[c].get("issues"), not clips[c].get("reps"), c))
     cases = []
@@ -192,7 +219,7 @@ async def chat_cases(clips: dict[str, dict]) -> list[EvalCase]:
         cases.append(
             EvalCase(
                 eval_id=f"chat_{n + 1:02d}_{Path(clip).stem}",
-                conversation=await _run_offline(state, questions),
+                conversation=chat_invocations(questions, clips[clip]),
                 session_input=SessionInput(app_name="chat", user_id="eval", state=state),
             )
         )
@@ -220,12 +247,16 @@ def write(path: Path, eval_set: EvalSet, criteria: dict) -> None:
 
 def main() -> int:
     clips = json.loads(FINDINGS.read_text())
+    references = json.loads(REFERENCES.read_text())
+    missing = sorted(set(references) - set(clips))
+    if missing:
+        raise SystemExit(f"references for clips without findings: {missing}")
     coach = EvalSet(
-        eval_set_id="biome_coaching", name="Coaching from real clips", eval_cases=coach_cases(clips)
+        eval_set_id="biome_coaching",
+        name="Coaching from real clips, against hand-written references",
+        eval_cases=coach_cases(clips, references),
     )
-    chat = EvalSet(
-        eval_set_id="biome_chat", name="Follow-up chat", eval_cases=asyncio.run(chat_cases(clips))
-    )
+    chat = EvalSet(eval_set_id="biome_chat", name="Follow-up chat", eval_cases=chat_cases(clips))
     write(HERE / "coach" / "coach.evalset.json", coach, COACH_CRITERIA)
     write(HERE / "chat" / "chat.evalset.json", chat, CHAT_CRITERIA)
     print(

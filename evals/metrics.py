@@ -6,7 +6,9 @@ expected_invocations, conversation_scenario) and returns an EvaluationResult who
 sets itself against THRESHOLDS (ADK hands custom metrics no threshold).
 
 Coaching cases carry the findings in the user message, between the findings markers
-(agents/findings_format.py), and the agent's final response is the CoachingReport JSON.
+(agents/findings_format.py), and the agent's final response is the CoachingReport JSON. The
+scores come from the hand-written rubric (evals/rubric.py); none of this imports the product's
+grounding check, so a mistake in the checker cannot certify itself.
 """
 
 from __future__ import annotations
@@ -19,22 +21,19 @@ from google.adk.evaluation.eval_case import Invocation
 from google.adk.evaluation.eval_metrics import EvalMetric, EvalStatus
 from google.adk.evaluation.evaluator import EvaluationResult, PerInvocationResult
 
-from agents.coach.grounding import (
-    is_measured,
-    measured_numbers,
-    named_undetected_faults,
-    quoted_numbers,
-    report_texts,
-)
 from agents.findings_format import extract_findings
+from evals import rubric
 
 THRESHOLDS = {
-    "issues_addressed": 1.0,
-    "no_invented_issues": 1.0,
-    "numbers_grounded": 1.0,
+    "issue_coverage": 1.0,
+    "no_invented_fault": 1.0,
+    "numbers_traceable": 1.0,
+    "drill_fits": 1.0,
+    "rating_honest": 1.0,
     "cues_actionable": 0.9,
     "report_length_ok": 1.0,
     "chat_grounded_in_tools": 1.0,
+    "chat_tools_used": 0.9,
 }
 
 SUMMARY_MAX_CHARS = 600
@@ -158,34 +157,6 @@ def _result(name: str, invocations: list[Invocation], scores: list[float]) -> Ev
     )
 
 
-def issue_coverage(report: dict | None, findings: dict) -> float:
-    """Share of detected issue types the report addresses (1.0 when none were detected)."""
-    detected = {str(i.get("type", "")).lower() for i in findings.get("issues") or []}
-    if not detected:
-        return 1.0
-    if report is None:
-        return 0.0
-    named = {str(i.get("type", "")).lower() for i in report.get("issues") or []}
-    return len(detected & named) / len(detected)
-
-
-def invents_nothing(report: dict | None, findings: dict) -> float:
-    if report is None:
-        return 0.0
-    detected = {str(i.get("type", "")).lower() for i in findings.get("issues") or []}
-    invented = [
-        i for i in report.get("issues") or [] if str(i.get("type", "")).lower() not in detected
-    ]
-    return 0.0 if invented or named_undetected_faults(report, findings) else 1.0
-
-
-def numbers_share(texts: list[str], measured: set[float]) -> float:
-    quoted = [q for t in texts for q in quoted_numbers(t)]
-    if not quoted:
-        return 1.0
-    return sum(is_measured(q, measured) for q in quoted) / len(quoted)
-
-
 def is_actionable(text: str) -> bool:
     """Whether a cue tells the person what to do (contains an instruction verb)."""
     words = re.findall(r"[a-z]+", text.lower())
@@ -207,7 +178,7 @@ def length_ok(report: dict | None) -> float:
         return 0.0
     summary = str(report.get("summary") or "")
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", summary.strip()) if s]
-    prose = sum(len(t) for t in report_texts(report))
+    prose = sum(len(t) for t in rubric.prose(report))
     items = max(len(report.get("strengths") or []), len(report.get("recommendations") or []))
     ok = (
         0 < len(summary) <= SUMMARY_MAX_CHARS
@@ -218,31 +189,34 @@ def length_ok(report: dict | None) -> float:
     return 1.0 if ok else 0.0
 
 
-def issues_addressed(eval_metric: EvalMetric, actual, expected=None, scenario=None):
-    """Every detected issue is addressed in the report's issues."""
-    return _result(
-        "issues_addressed", actual, [issue_coverage(_report(i), _findings(i)) for i in actual]
-    )
+def _rubric(name: str, actual: list[Invocation]) -> EvaluationResult:
+    scores = [rubric.score_report(_report(i), _findings(i))[name] for i in actual]
+    return _result(name, actual, scores)
 
 
-def no_invented_issues(eval_metric: EvalMetric, actual, expected=None, scenario=None):
-    """No issue type, and no known fault in the prose, that the vision did not detect."""
-    return _result(
-        "no_invented_issues", actual, [invents_nothing(_report(i), _findings(i)) for i in actual]
-    )
+def issue_coverage(eval_metric: EvalMetric, actual, expected=None, scenario=None):
+    """Every detected issue type is addressed in the report's issues."""
+    return _rubric("issue_coverage", actual)
 
 
-def numbers_grounded(eval_metric: EvalMetric, actual, expected=None, scenario=None):
-    """Share of numbers quoted in the report that match a measurement."""
-    scores = []
-    for inv in actual:
-        report = _report(inv)
-        scores.append(
-            0.0
-            if report is None
-            else numbers_share(report_texts(report), measured_numbers(_findings(inv)))
-        )
-    return _result("numbers_grounded", actual, scores)
+def no_invented_fault(eval_metric: EvalMetric, actual, expected=None, scenario=None):
+    """No issue type, and no fault term in the prose, that the vision did not detect."""
+    return _rubric("no_invented_fault", actual)
+
+
+def numbers_traceable(eval_metric: EvalMetric, actual, expected=None, scenario=None):
+    """Share of numbers in the prose that appear in the findings the coach was shown."""
+    return _rubric("numbers_traceable", actual)
+
+
+def drill_fits(eval_metric: EvalMetric, actual, expected=None, scenario=None):
+    """The advice for each fault fits that fault and exercise; no foreign movements."""
+    return _rubric("drill_fits", actual)
+
+
+def rating_honest(eval_metric: EvalMetric, actual, expected=None, scenario=None):
+    """An unrated set is said to be unrated, with no score quoted."""
+    return _rubric("rating_honest", actual)
 
 
 def cues_actionable(eval_metric: EvalMetric, actual, expected=None, scenario=None):
@@ -267,10 +241,81 @@ def _tool_payloads(invocation: Invocation) -> list[Any]:
     return [r.response for r in responses]
 
 
+_DIGITS = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?!\w)")
+
+
+def _shown(data: Any, out: set[float]) -> set[float]:
+    if isinstance(data, bool) or data is None:
+        return out
+    if isinstance(data, int | float):
+        out.add(float(data))
+        if 0 < data <= 1:
+            out.add(round(float(data) * 100, 6))
+    elif isinstance(data, str):
+        out.update(float(m.group(1)) for m in _DIGITS.finditer(data))
+    elif isinstance(data, dict):
+        for item in data.values():
+            _shown(item, out)
+    elif isinstance(data, list | tuple):
+        for item in data:
+            _shown(item, out)
+    return out
+
+
+def traceable_share(text: str, shown: set[float]) -> float:
+    """Share of the numbers in a text that equal a shown number at the precision written."""
+    quoted = [m.group(1) for m in _DIGITS.finditer(re.sub(r"(?:/|out of )10\b", "", text))]
+    if not quoted:
+        return 1.0
+    ok = 0
+    for written in quoted:
+        step = 0.5 * 10 ** -(len(written.split(".")[1]) if "." in written else 0) + 1e-9
+        ok += any(abs(v - float(written)) <= step for v in shown)
+    return ok / len(quoted)
+
+
 def chat_grounded_in_tools(eval_metric: EvalMetric, actual, expected=None, scenario=None):
     """Every number in a chat answer was returned by a tool in that turn (or asked about)."""
     scores = []
     for inv in actual:
-        measured = measured_numbers(_tool_payloads(inv)) | measured_numbers(_text(inv.user_content))
-        scores.append(numbers_share([_text(inv.final_response)], measured))
+        shown = _shown(_tool_payloads(inv), set()) | _shown(_text(inv.user_content), set())
+        scores.append(traceable_share(_text(inv.final_response), shown))
     return _result("chat_grounded_in_tools", actual, scores)
+
+
+def _tool_calls(invocation: Invocation | None) -> list[Any]:
+    data = invocation.intermediate_data if invocation is not None else None
+    if data is None:
+        return []
+    calls = list(getattr(data, "tool_uses", []) or [])
+    for event in getattr(data, "invocation_events", []) or []:
+        for part in (event.content.parts if event.content else None) or []:
+            if part.function_call:
+                calls.append(part.function_call)
+    return calls
+
+
+def tools_share(actual: list[Any], expected: list[Any]) -> float:
+    """Share of the expected calls found in order among the actual ones ("a|b": either name;
+    the expected args must be among the actual call's args)."""
+    if not expected:
+        return 1.0
+    found, start = 0, 0
+    for want in expected:
+        names = str(want.name).split("|")
+        for k in range(start, len(actual)):
+            got = actual[k]
+            args = dict(got.args or {})
+            if got.name in names and all(args.get(a) == v for a, v in (want.args or {}).items()):
+                found, start = found + 1, k + 1
+                break
+    return found / len(expected)
+
+
+def chat_tools_used(eval_metric: EvalMetric, actual, expected=None, scenario=None):
+    """The turn consulted the tools a coach needs for the question (hand-written reference)."""
+    expected = expected or [None] * len(actual)
+    scores = [
+        tools_share(_tool_calls(a), _tool_calls(e)) for a, e in zip(actual, expected, strict=False)
+    ]
+    return _result("chat_tools_used", actual, scores)

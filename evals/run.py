@@ -1,13 +1,17 @@
 """`biome eval`: runs the coaching and chat evalsets through ADK's evaluator and prints scores.
 
-    uv run --group eval biome eval                 # both suites, offline metrics
+    uv run --group eval biome eval                 # every suite, offline metrics
     uv run --group eval biome eval --suite chat
+    uv run --group eval biome eval --suite adversarial   # the grounding's precision and recall
     GOOGLE_API_KEY=... uv run --group eval biome eval --judge   # adds judge metrics
 
 Without a Gemini key the agents run on the offline models, and the metrics that need a judge
-model are left out. Exit status 1 when any metric is below its threshold (see
-evals/*/test_config.json), so CI fails on a coaching-quality regression. The same evalsets
-run with ADK's CLI:
+model are left out. The coaching cases are scored by a hand-written rubric against references
+written by hand (evals/rubric.py, evals/data/references.json); the adversarial suite runs the
+hand-labelled outputs of evals/data/adversarial.json through the real grounding and prints its
+precision and recall. Exit status 1 when any metric is below its threshold (see
+evals/*/test_config.json; 0.95 for the adversarial figures), so CI fails on a coaching-quality
+regression. The same evalsets run with ADK's CLI:
 
     uv run --group eval adk eval agents/coach evals/coach/coach.evalset.json \\
         --config_file_path evals/coach/test_config.json
@@ -86,7 +90,12 @@ def main(suites: list[str] | None = None, judge: bool = False) -> int:
         print("biome eval: --judge needs GOOGLE_API_KEY or GEMINI_API_KEY; running offline only")
         judge = False
     ok = True
-    for name in suites or list(SUITES):
+    for name in suites or [*SUITES, "adversarial"]:
+        if name == "adversarial":
+            from evals import adversarial
+
+            ok = adversarial.main() == 0 and ok
+            continue
         cases = len(json.loads(SUITES[name][1].read_text())["eval_cases"])
         passed, scores, seconds = run_suite(name, judge)
         ok = ok and passed
