@@ -430,7 +430,7 @@ def hold_position(ctx: RuleContext, r: Rule) -> list[dict]:
             frame=start + worst_k,
             cue=(
                 f"Your {_label(ctx)} averaged {mean:.0f}{unit} during the hold; a good "
-                f"{ctx.exercise.name.lower()} holds it {'at least' if at_least else 'at most'} "
+                f"{ctx.exercise.name.lower()} keeps it at or {'above' if at_least else 'below'} "
                 f"about {p.target:.0f}{unit}."
             ),
             measured={"holdAverage": mean, "target": p.target},
