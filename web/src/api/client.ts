@@ -37,26 +37,6 @@ export async function unwrap<T>(
   return (data as { data: T } | undefined)?.data as T;
 }
 
-/** For endpoints the generated schema does not know yet (added by other parts this release). */
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const headers: Record<string, string> = {};
-  const token = getToken();
-  if (token) headers.Authorization = `Bearer ${token}`;
-  let response: Response;
-  try {
-    response = await fetch(path, { headers, signal });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === "AbortError") throw err;
-    throw new ApiError("NETWORK_ERROR", "", 0);
-  }
-  const body = await response.json().catch(() => null);
-  if (!response.ok || !body?.success) {
-    if (response.status === 401 && token) setToken(null);
-    throw toApiError(body, response.status);
-  }
-  return body.data as T;
-}
-
 /** ws:// or wss:// URL of an API WebSocket path, with the token as the contract says. */
 export function socketUrl(path: string): string {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";

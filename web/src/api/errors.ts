@@ -35,7 +35,7 @@ const ADVICE: Record<string, string> = {
   RATE_LIMITED: "You are going a bit fast. Wait a minute and try again.",
   NO_PERSON_DETECTED:
     "Film so your whole body is in the picture from head to feet, in good light, with the camera still at hip height about 2–3 m away.",
-  PROCESSING_ERROR: "Something went wrong on our side. Try again in a moment.",
+  PROCESSING_ERROR: "Try again in a moment, or with another video.",
   INTERNAL_ERROR: "Something went wrong on our side. Try again in a moment.",
   SERVICE_UNAVAILABLE: "The service is busy or restarting. Try again in a moment.",
   NETWORK_ERROR: "Check your connection and try again.",

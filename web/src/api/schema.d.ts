@@ -190,6 +190,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analysis/sessions/{session_id}/pose": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The session's pose track, frame by frame, for drawing the skeleton
+         * @description Compact and gzip-friendly: a 5-minute clip at 30 fps is about 1 MB compressed. Sent with Content-Encoding: gzip when the client accepts it.
+         */
+        get: operations["getAnalysisSessionsSessionIdPose"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analysis/sessions/{session_id}/chat": {
         parameters: {
             query?: never;
@@ -220,7 +240,7 @@ export interface paths {
         };
         /**
          * The caller's progress across all exercises
-         * @description Counts and averages come from completed analyses. The trend is the slope of the last 10 scores (null with fewer than 3).
+         * @description Counts come from completed analyses; averages, trends and recent scores from the rated ones (an analysis that could not be rated has a null score and is counted in unratedAnalyses). The trend is the slope of the last 10 scores (null with fewer than 3).
          */
         get: operations["getProgressSummary"];
         put?: never;
@@ -240,6 +260,23 @@ export interface paths {
         };
         /** The caller's progress per exercise, most recent first */
         get: operations["getProgressExercises"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/progress/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's completed analyses over time, with fault counts */
+        get: operations["getProgressTimeline"];
         put?: never;
         post?: never;
         delete?: never;
@@ -440,7 +477,7 @@ export interface components {
             success: false;
             error: {
                 /** @enum {string} */
-                code: "AUTHENTICATION_ERROR" | "AUTHORIZATION_ERROR" | "CONFLICT" | "FILE_TOO_LARGE" | "INTERNAL_ERROR" | "METHOD_NOT_ALLOWED" | "NOT_FOUND" | "NO_PERSON_DETECTED" | "PROCESSING_ERROR" | "RATE_LIMIT_EXCEEDED" | "RESULTS_NOT_READY" | "SERVICE_UNAVAILABLE" | "SESSION_NOT_FOUND" | "UNSUPPORTED_FORMAT" | "VALIDATION_ERROR";
+                code: "AUTHENTICATION_ERROR" | "AUTHORIZATION_ERROR" | "CONFLICT" | "FILE_TOO_LARGE" | "INTERNAL_ERROR" | "METHOD_NOT_ALLOWED" | "NOT_FOUND" | "NO_PERSON_DETECTED" | "PROCESSING_ERROR" | "RATE_LIMIT_EXCEEDED" | "REQUEST_TIMEOUT" | "RESULTS_NOT_READY" | "SERVICE_UNAVAILABLE" | "SESSION_NOT_FOUND" | "UNSUPPORTED_FORMAT" | "VALIDATION_ERROR" | "WORKER_CRASHED";
                 message: string;
                 /** @description What was wrong, e.g. {field, reason} */
                 details?: unknown;
@@ -494,6 +531,219 @@ export interface components {
             limit: number;
             total: number;
             totalPages: number;
+        };
+        /**
+         * BodyInFrame
+         * @description Whether the joints the exercise needs were in frame.
+         */
+        BodyInFrame: {
+            ok: boolean;
+            /** @default null */
+            guidance: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Camera
+         * @description Detected camera view, with guidance on what it can show.
+         */
+        Camera: {
+            view: string;
+            /** @default null */
+            guidance: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Check
+         * @description A form check: run ("done"), run with less certainty, or not possible (and why).
+         */
+        Check: {
+            name: string;
+            status: string;
+            /** @default null */
+            reason: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Hold
+         * @description Hold time (hold exercises).
+         */
+        Hold: {
+            /** @default null */
+            durationS: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Issue
+         * @description One detected form issue: what, how bad, where, in which reps, what was measured.
+         */
+        Issue: {
+            type: string;
+            /** @enum {string} */
+            severity: "severe" | "moderate" | "minor";
+            frameStart: number;
+            frameEnd: number;
+            coachingCue: string;
+            /** @default null */
+            confidenceScore: number | null;
+            /** @description 1-based reps with this issue */
+            reps: number[];
+            /**
+             * @description Share of the counted reps with this issue; null for holds
+             * @default null
+             */
+            share: number | null;
+            /** @description The measurement(s) behind the issue */
+            measured: {
+                [key: string]: number | null;
+            };
+            /**
+             * @description The form rule that reported it
+             * @default null
+             */
+            rule: string | null;
+        };
+        /**
+         * KeyframeView
+         * @description A keyframe as the API shows it.
+         */
+        KeyframeView: {
+            /** @enum {string} */
+            kind: "worst_rep" | "fault" | "hold";
+            frame: number;
+            /** @default null */
+            rep: number | null;
+            /** @default null */
+            issueType: string | null;
+            /** @default null */
+            label: string | null;
+            /** @default null */
+            angle: number | null;
+            /** @default null */
+            width: number | null;
+            /** @default null */
+            height: number | null;
+            /**
+             * @description Signed link to the JPEG; expires
+             * @default null
+             */
+            url: string | null;
+        };
+        /** Metric */
+        Metric: {
+            name: string;
+            actual: string;
+            target: string;
+            /** @enum {string} */
+            status: "good" | "warning" | "error";
+            /**
+             * @description The measured number behind `actual`
+             * @default null
+             */
+            value: number | null;
+            /** @default null */
+            unit: string | null;
+        };
+        /**
+         * Rep
+         * @description One counted repetition: frames, times and its per-rep measures (e.g. kneeAngleBottom).
+         */
+        Rep: {
+            index: number;
+            /** @default null */
+            startFrame: number | null;
+            /** @default null */
+            endFrame: number | null;
+            /** @default null */
+            bottomFrame: number | null;
+            /** @default null */
+            startTime: number | null;
+            /** @default null */
+            endTime: number | null;
+            /** @default null */
+            durationS: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** ResultView */
+        ResultView: {
+            /**
+             * @description The measured form score; null when the set was not rated
+             * @default null
+             */
+            overallScore: number | null;
+            /**
+             * @description Why the set was not rated (else null)
+             * @default null
+             */
+            unratedReason: string | null;
+            totalFrames: number;
+            /** @description Seconds */
+            processingTime: number;
+            /** @default null */
+            repCount: number | null;
+            /** @default null */
+            exercise: string | null;
+            /**
+             * @description The model that wrote the coaching
+             * @default null
+             */
+            coach: string | null;
+            /** @default null */
+            summary: string | null;
+            /** @default null */
+            video: components["schemas"]["Video"] | null;
+            /** @default null */
+            camera: components["schemas"]["Camera"] | null;
+            /** @default null */
+            bodyInFrame: components["schemas"]["BodyInFrame"] | null;
+            /** @default null */
+            hold: components["schemas"]["Hold"] | null;
+        };
+        /** SessionView */
+        SessionView: {
+            id: string;
+            exerciseName: string;
+            /**
+             * @description Signed link to the video; expires
+             * @default null
+             */
+            videoUrl: string | null;
+            /**
+             * @description Signed link to the annotated H.264 video (processed.mp4); expires. Null until it is drawn (after the result) or when it could not be
+             * @default null
+             */
+            processedVideoUrl: string | null;
+            /**
+             * @description Signed link to the thumbnail; expires
+             * @default null
+             */
+            thumbnailUrl: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /**
+         * Video
+         * @description Probed video facts.
+         */
+        Video: {
+            /** @default null */
+            durationS: number | null;
+            /** @default null */
+            fps: number | null;
+            /** @default null */
+            frameCount: number | null;
+            /** @default null */
+            width: number | null;
+            /** @default null */
+            height: number | null;
+            /** @default null */
+            rotation: number | null;
+        } & {
+            [key: string]: unknown;
         };
     };
     responses: never;
@@ -946,11 +1196,16 @@ export interface operations {
                                 /** Format: uuid */
                                 exerciseId: string | null;
                                 exerciseName: string;
+                                /** @description Null until completed, or when not rated */
                                 overallScore: number | null;
+                                /** @description Why a completed set was not rated */
+                                unratedReason: string | null;
                                 status: components["schemas"]["SessionStatus"];
                                 errorCode: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** @description Signed link to the thumbnail; expires */
+                                thumbnailUrl: string | null;
                             }[];
                             pagination: components["schemas"]["Pagination"];
                         };
@@ -1163,69 +1418,21 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         success: true;
+                        /**
+                         * ResultsPayload
+                         * @description The `data` of GET /analysis/sessions/{id}/results.
+                         */
                         data: {
-                            session: {
-                                /** Format: uuid */
-                                id: string;
-                                exerciseName: string;
-                                /** @description Signed link to the video; expires */
-                                videoUrl: string | null;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            result: {
-                                overallScore: number;
-                                totalFrames: number;
-                                /** @description Seconds */
-                                processingTime: number;
-                                repCount: number | null;
-                                exercise: string | null;
-                                /** @description The model that wrote the coaching */
-                                coach: string | null;
-                                summary: string | null;
-                                /** @description Probed video facts */
-                                video: Record<string, never> | null;
-                                /** @description Detected camera view, with guidance */
-                                camera: Record<string, never> | null;
-                                /** @description Whether the needed joints were in frame */
-                                bodyInFrame: Record<string, never> | null;
-                                /** @description Hold time (hold exercises) */
-                                hold: Record<string, never> | null;
-                            };
-                            issues: {
-                                type: string;
-                                /** @enum {string} */
-                                severity: "severe" | "moderate" | "minor";
-                                frameStart: number;
-                                frameEnd: number;
-                                coachingCue: string;
-                                confidenceScore: number | null;
-                            }[];
-                            metrics: {
-                                name: string;
-                                actual: string;
-                                target: string;
-                                /** @enum {string} */
-                                status: "good" | "warning" | "error";
-                            }[];
+                            session: components["schemas"]["SessionView"];
+                            result: components["schemas"]["ResultView"];
+                            issues: components["schemas"]["Issue"][];
+                            metrics: components["schemas"]["Metric"][];
                             strengths: string[];
                             recommendations: string[];
-                            reps: Record<string, never>[];
-                            checks: Record<string, never>[];
+                            reps: components["schemas"]["Rep"][];
+                            checks: components["schemas"]["Check"][];
                             notices: string[];
-                            keyframes: {
-                                /** @enum {string} */
-                                kind: "worst_rep" | "fault" | "hold";
-                                frame: number;
-                                rep: number | null;
-                                issueType: string | null;
-                                label: string | null;
-                                angle: number | null;
-                                width: number | null;
-                                height: number | null;
-                                /** @description Signed link to the JPEG; expires */
-                                url: string | null;
-                            }[];
+                            keyframes: components["schemas"]["KeyframeView"][];
                         };
                     };
                 };
@@ -1352,6 +1559,92 @@ export interface operations {
             };
             /** @description The analysis failed; the code says why (e.g. NO_PERSON_DETECTED) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMIT_EXCEEDED) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAnalysisSessionsSessionIdPose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id of one of the caller's sessions */
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pose track */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        data: {
+                            /** @description Frames per second; frame i is shown at i / fps seconds */
+                            fps: number;
+                            /** @description Upright frame width in pixels */
+                            width: number;
+                            /** @description Upright frame height in pixels */
+                            height: number;
+                            frameCount: number;
+                            /** @description Landmark index pairs (bones) */
+                            connections: number[][];
+                            /** @description One entry per video frame: 33 MediaPipe landmarks × [x, y, visibility], x and y in per-mille of the frame's width and height (may fall slightly outside 0–1000), visibility 0–9; null where no person was found */
+                            frames: (number[] | null)[];
+                        };
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not finished yet (RESULTS_NOT_READY), or no track was stored for it */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1603,11 +1896,13 @@ export interface operations {
                         success: true;
                         data: {
                             totalAnalyses: number;
+                            /** @description Completed analyses that could not be rated (null score) */
+                            unratedAnalyses: number;
                             averageScore: number | null;
                             /** @enum {string|null} */
                             improvementTrend: "improving" | "stable" | "declining" | null;
                             favoriteExercise: string | null;
-                            /** @description Oldest first */
+                            /** @description Rated analyses only, oldest first */
                             recentScores: number[];
                         };
                     };
@@ -1669,6 +1964,8 @@ export interface operations {
                                 exerciseName: string;
                                 averageScore: number | null;
                                 totalAnalyses: number;
+                                /** @description Of totalAnalyses, how many could not be rated */
+                                unratedAnalyses: number;
                                 /** Format: date-time */
                                 lastAnalysisDate: string | null;
                                 /** @enum {string|null} */
@@ -1676,6 +1973,94 @@ export interface operations {
                             }[];
                         };
                     };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMIT_EXCEEDED) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProgressTimeline: {
+        parameters: {
+            query?: {
+                /** @description Only this exercise's sessions */
+                exerciseId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sessions oldest first; exercises with their session counts (not filtered) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        data: {
+                            sessions: {
+                                /** Format: uuid */
+                                sessionId: string;
+                                /** Format: date-time */
+                                date: string;
+                                /** Format: uuid */
+                                exerciseId: string | null;
+                                exerciseName: string;
+                                /** @description Null: not rated */
+                                overallScore: number | null;
+                                repCount: number | null;
+                                /** @description Issue type → how many issues of that type the session had */
+                                faults: {
+                                    [key: string]: number;
+                                };
+                            }[];
+                            exercises: {
+                                /** Format: uuid */
+                                exerciseId: string | null;
+                                exerciseName: string;
+                                sessions: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_ERROR) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Missing, invalid, expired or revoked token */
@@ -2193,7 +2578,10 @@ export interface operations {
                                 last24h: number;
                             };
                             analyses: {
+                                /** @description Of the rated analyses */
                                 averageScore: number | null;
+                                /** @description Analyses that could not be rated (null score) */
+                                unrated: number;
                                 averageProcessingTime: number | null;
                             };
                             storage: {
@@ -2347,7 +2735,17 @@ export interface operations {
                             /** @enum {string} */
                             storage: "connected" | "unavailable";
                             /** @enum {string} */
-                            ai_services: "gemini" | "offline";
+                            ai_services: "available" | "unavailable" | "offline";
+                        };
+                        ai_model: {
+                            /** @enum {string|null} */
+                            backend: "gemini-api" | "vertex-ai" | null;
+                            model: string;
+                            reachable: boolean | null;
+                            detail: string | null;
+                            /** Format: date-time */
+                            checkedAt: string | null;
+                            latencyMs: number | null;
                         };
                     };
                 };
@@ -2369,7 +2767,17 @@ export interface operations {
                             /** @enum {string} */
                             storage: "connected" | "unavailable";
                             /** @enum {string} */
-                            ai_services: "gemini" | "offline";
+                            ai_services: "available" | "unavailable" | "offline";
+                        };
+                        ai_model: {
+                            /** @enum {string|null} */
+                            backend: "gemini-api" | "vertex-ai" | null;
+                            model: string;
+                            reachable: boolean | null;
+                            detail: string | null;
+                            /** Format: date-time */
+                            checkedAt: string | null;
+                            latencyMs: number | null;
                         };
                     };
                 };
@@ -2411,7 +2819,17 @@ export interface operations {
                             /** @enum {string} */
                             storage: "connected" | "unavailable";
                             /** @enum {string} */
-                            ai_services: "gemini" | "offline";
+                            ai_services: "available" | "unavailable" | "offline";
+                        };
+                        ai_model: {
+                            /** @enum {string|null} */
+                            backend: "gemini-api" | "vertex-ai" | null;
+                            model: string;
+                            reachable: boolean | null;
+                            detail: string | null;
+                            /** Format: date-time */
+                            checkedAt: string | null;
+                            latencyMs: number | null;
                         };
                     };
                 };
@@ -2433,7 +2851,17 @@ export interface operations {
                             /** @enum {string} */
                             storage: "connected" | "unavailable";
                             /** @enum {string} */
-                            ai_services: "gemini" | "offline";
+                            ai_services: "available" | "unavailable" | "offline";
+                        };
+                        ai_model: {
+                            /** @enum {string|null} */
+                            backend: "gemini-api" | "vertex-ai" | null;
+                            model: string;
+                            reachable: boolean | null;
+                            detail: string | null;
+                            /** Format: date-time */
+                            checkedAt: string | null;
+                            latencyMs: number | null;
                         };
                     };
                 };

@@ -14,13 +14,10 @@ export type Exercise = components["schemas"]["Exercise"] & {
 export type Profile = components["schemas"]["Profile"];
 export type SessionStatus = Data<"/v1/analysis/sessions/{session_id}", "get">;
 export type SessionList = Data<"/v1/analysis/sessions", "get">;
-export type SessionItem = SessionList["sessions"][number] & { thumbnailUrl?: string | null };
+export type SessionItem = SessionList["sessions"][number];
 export type Results = Data<"/v1/analysis/sessions/{session_id}/results", "get">;
-export type ResultSession = Results["session"] & {
-  processedVideoUrl?: string | null;
-  thumbnailUrl?: string | null;
-};
-export type Result = Results["result"] & { unratedReason?: string | null };
+export type ResultSession = Results["session"];
+export type Result = Results["result"];
 export type Issue = Results["issues"][number];
 export type Metric = Results["metrics"][number];
 export type Keyframe = Results["keyframes"][number];
@@ -54,19 +51,8 @@ export interface Check {
   reason: string | null;
 }
 
-/** GET /v1/progress/timeline (web contract). */
-export interface Timeline {
-  sessions: {
-    sessionId: string;
-    date: string;
-    exerciseId: string | null;
-    exerciseName: string;
-    overallScore: number | null;
-    repCount: number | null;
-    faults: Record<string, number>;
-  }[];
-  exercises: { exerciseId: string | null; exerciseName: string; sessions: number }[];
-}
+export type Timeline = Data<"/v1/progress/timeline", "get">;
+export type Pose = Data<"/v1/analysis/sessions/{session_id}/pose", "get">;
 
 /** Live events of /ws/analysis/{id} (agents/status.py, api/routes/ws.py). */
 export type AgentState = "waiting" | "processing" | "complete" | "failed";

@@ -5,7 +5,7 @@ export interface PoseTrack {
   width: number;
   height: number;
   frameCount: number;
-  connections: [number, number][];
+  connections: number[][];
   /** frames[i]: 33 landmarks × [x‰, y‰, visibility 0–9], or null when nobody was found. */
   frames: (number[] | null)[];
 }
@@ -59,7 +59,7 @@ export interface DrawOptions {
 export function drawPose(
   ctx: Ctx2D,
   landmarks: number[] | null | undefined,
-  connections: [number, number][],
+  connections: number[][],
   box: Box,
   canvasSize: { width: number; height: number },
   opts: DrawOptions = {},

@@ -3,7 +3,7 @@ import { useMemo, useState } from "react";
 import { Link } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import type uPlot from "uplot";
-import { api, getJson, unwrap } from "../api/client";
+import { api, unwrap } from "../api/client";
 import type { ProgressExercises, Timeline } from "../api/types";
 import { LineChart } from "../components/LineChart";
 import { Empty, ErrorNote, PageHeader, ScoreValue, Spinner, formatDate } from "../components/ui";
@@ -29,7 +29,7 @@ function heat(n: number, max: number): string {
 
 export default function ProgressPage() {
   useTitle("Progress");
-  const timeline = useQuery({ queryKey: ["progress", "timeline"], queryFn: () => getJson<Timeline>("/v1/progress/timeline") });
+  const timeline = useQuery({ queryKey: ["progress", "timeline"], queryFn: () => unwrap<Timeline>(api.GET("/v1/progress/timeline")) });
   const perExercise = useQuery({
     queryKey: ["progress", "exercises"],
     queryFn: () => unwrap<ProgressExercises>(api.GET("/v1/progress/exercises")),

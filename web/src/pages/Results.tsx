@@ -2,16 +2,15 @@
 import { useMemo, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
-import { api, getJson, unwrap } from "../api/client";
+import { api, unwrap } from "../api/client";
 import { ApiError } from "../api/errors";
-import type { Check, Issue, Keyframe, Metric, Rep, Result, ResultSession, Results, Series } from "../api/types";
+import type { Check, Issue, Keyframe, Metric, Pose, Rep, Result, ResultSession, Results, Series } from "../api/types";
 import { AngleChart } from "../components/AngleChart";
 import { ChatPanel } from "../components/ChatPanel";
 import { PosePlayer, type PosePlayerHandle } from "../components/PosePlayer";
 import { Timeline } from "../components/Timeline";
 import { ErrorNote, Notice, Spinner, formatDate, scoreTone } from "../components/ui";
 import { issueLabel, issueName } from "../lib/frames";
-import type { PoseTrack } from "../lib/overlay";
 import { thresholdsFromMetrics } from "../lib/thresholds";
 import { useTitle } from "../lib/useTitle";
 
@@ -212,7 +211,7 @@ export default function ResultsPage() {
   });
   const pose = useQuery({
     queryKey: ["pose", id],
-    queryFn: () => getJson<PoseTrack>(`/v1/analysis/sessions/${encodeURIComponent(id)}/pose`),
+    queryFn: () => unwrap<Pose>(api.GET("/v1/analysis/sessions/{session_id}/pose", path)),
     enabled: results.isSuccess,
     staleTime: Infinity,
     retry: (n, err) => n < 1 && !(err instanceof ApiError && err.status === 404),
