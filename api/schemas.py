@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema
 
 from api.errors import STATUS_CODES
 
@@ -146,13 +147,22 @@ COMPONENTS: dict[str, dict] = {
 }
 
 
+class _NoFieldTitles(GenerateJsonSchema):
+    """Field titles ("Framestart") only repeat the property names."""
+
+    def field_title_should_be_set(self, schema) -> bool:
+        return False
+
+
 def model_schema(model: type[BaseModel]) -> dict:
     """A pydantic model's JSON schema (as serialised), its sub-models named in ``COMPONENTS``.
 
     The shape is then defined once, by the model, and the contract follows it.
     """
     schema = model.model_json_schema(
-        mode="serialization", ref_template="#/components/schemas/{model}"
+        mode="serialization",
+        ref_template="#/components/schemas/{model}",
+        schema_generator=_NoFieldTitles,
     )
     for name, sub in schema.pop("$defs", {}).items():
         assert COMPONENTS.get(name, sub) == sub, f"two shapes named {name}"
