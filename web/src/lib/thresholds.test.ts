@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { thresholdsFromMetrics } from "./thresholds";
+import { signalLabel, thresholdsFromMetrics } from "./thresholds";
 
 const metrics = [
   { name: "Rep Count", target: "—" },
@@ -15,6 +15,10 @@ describe("thresholdsFromMetrics", () => {
       { label: "(bottom) target ≤ 90°", value: 90 },
       { label: "(top) target >= 160.5°", value: 160.5 },
     ]);
+  });
+  it("matches a series named by its signal key", () => {
+    expect(signalLabel("knee_angle")).toBe("Knee Angle");
+    expect(thresholdsFromMetrics(signalLabel("knee_angle"), metrics)).toHaveLength(2);
   });
   it("is empty without a label or a matching bound", () => {
     expect(thresholdsFromMetrics(undefined, metrics)).toEqual([]);

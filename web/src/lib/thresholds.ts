@@ -2,6 +2,15 @@
  * Threshold lines for the angle plot, read from the metrics table: a metric about the plotted
  * signal ("Knee Angle (bottom)" for "Knee Angle") whose target is a bound ("≤ 90°").
  */
+/** "knee_angle" → "Knee Angle", the way the metrics table names it. */
+export function signalLabel(signal: string): string {
+  return signal
+    .split(/[_\s]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join(" ");
+}
+
 export function thresholdsFromMetrics(
   signalLabel: string | undefined,
   metrics: { name: string; target: string }[],

@@ -15,8 +15,12 @@ const TREND: Record<string, string> = { improving: "Improving ↑", stable: "Ste
 
 function chartOptions(label: string, colour: string, max?: number): Omit<uPlot.Options, "width" | "height"> {
   return {
-    scales: { x: { time: true }, y: max ? { range: [0, max] } : { range: (_u, _min, hi) => [0, Math.max(1, hi * 1.15)] } },
-    axes: [{ stroke: "#475569", grid: { stroke: "#e2e8f0" } }, { stroke: "#475569", grid: { stroke: "#e2e8f0" }, size: 44 }],
+    scales: { x: { time: true }, y: max ? { range: [0, max] } : { range: (_u, _min, hi) => [0, Math.max(1, Math.ceil(hi * 1.15))] } },
+    axes: [
+      { stroke: "#475569", grid: { stroke: "#e2e8f0" } },
+      // Whole numbers only: a rep or a score step of 0.25 means nothing.
+      { stroke: "#475569", grid: { stroke: "#e2e8f0" }, size: 44, incrs: [1, 2, 5, 10, 20, 50, 100] },
+    ],
     series: [{}, { label, stroke: colour, width: 2, spanGaps: true, points: { show: true, size: 7, fill: colour } }],
   };
 }

@@ -11,7 +11,7 @@ import { PosePlayer, type PosePlayerHandle } from "../components/PosePlayer";
 import { Timeline } from "../components/Timeline";
 import { ErrorNote, Notice, Spinner, formatDate, scoreTone } from "../components/ui";
 import { issueLabel, issueName } from "../lib/frames";
-import { thresholdsFromMetrics } from "../lib/thresholds";
+import { signalLabel, thresholdsFromMetrics } from "../lib/thresholds";
 import { useTitle } from "../lib/useTitle";
 
 const SEVERITY_TONE: Record<string, string> = {
@@ -220,7 +220,11 @@ export default function ResultsPage() {
   useTitle(data ? `${data.session.exerciseName} results` : "Results");
   const reps = useMemo(() => ((data?.reps ?? []) as unknown as Rep[]).filter((r) => typeof r.startFrame === "number"), [data]);
   const seriesWithThresholds = useMemo(
-    () => series.data && { ...series.data, thresholds: series.data.thresholds ?? thresholdsFromMetrics(series.data.label, data?.metrics ?? []) },
+    () => {
+      if (!series.data) return undefined;
+      const label = series.data.label ?? signalLabel(series.data.signal);
+      return { ...series.data, label, thresholds: series.data.thresholds ?? thresholdsFromMetrics(label, data?.metrics ?? []) };
+    },
     [series.data, data],
   );
 
@@ -256,6 +260,7 @@ export default function ResultsPage() {
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
+          <p className="print-only text-sm font-semibold text-brand-800">Biome form report</p>
           <p className="text-sm text-slate-600">
             <Link to="/history" className="underline no-print">
               History
@@ -291,7 +296,7 @@ export default function ResultsPage() {
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="min-w-0 space-y-4">
           {s.videoUrl ? (
-            <div className="card p-3 sm:p-4">
+            <div className="card no-print p-3 sm:p-4">
               <PosePlayer
                 ref={player}
                 src={s.videoUrl}
@@ -336,7 +341,7 @@ export default function ResultsPage() {
         </section>
         <section className="card min-w-0" aria-labelledby="chart-title">
           <h2 id="chart-title" className="mb-3 text-lg font-semibold">
-            {series.data?.label ?? "Angle"} over time
+            {seriesWithThresholds?.label || "Angle"} over time
           </h2>
           {series.isPending ? (
             <Spinner />
