@@ -293,8 +293,8 @@ export default function ResultsPage() {
           </ul>
         </Notice>
       )}
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
-        <div className="min-w-0 space-y-4">
+      <div className="results-top grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+        <div className="no-print min-w-0 space-y-4">
           {s.videoUrl ? (
             <div className="card no-print p-3 sm:p-4">
               <PosePlayer
@@ -314,7 +314,7 @@ export default function ResultsPage() {
             <Notice>The video is no longer stored.</Notice>
           )}
         </div>
-        <div className="space-y-6">
+        <div className="results-side space-y-6">
           <ScoreCard result={r} />
           {worst?.url && (
             <figure className="card p-3">
