@@ -147,6 +147,18 @@ class AnalysisRunner:
                     )
                     raise
                 log.warning("session %s: %s; retrying once", session_id, exc)
+                # The retry starts from the first frame; say so rather than freeze the bar.
+                self.broker.publish(
+                    session_id,
+                    {
+                        "type": "progress",
+                        "data": {
+                            "progress": 0,
+                            "currentStep": "vision_processing",
+                            "estimatedTimeRemaining": None,
+                        },
+                    },
+                )
         raise AssertionError("unreachable")
 
     async def _hand_back(self, sid: uuid.UUID) -> None:

@@ -28,6 +28,7 @@ log = logging.getLogger("biome.workers")
 
 _PR_SET_PDEATHSIG = 1
 _WATCHDOG_PERIOD_S = 1.0
+_UNSTARTED_TRIES = 3
 
 
 class PipelineError(Exception):
@@ -44,10 +45,12 @@ class WorkerCrashed(Exception):
 
     code = "WORKER_CRASHED"
 
-    def __init__(self, pid: int | None, exitcode: int | None):
+    def __init__(self, pid: int | None, exitcode: int | None, started: bool = True):
         how = f"signal {-exitcode}" if exitcode is not None and exitcode < 0 else exitcode
         super().__init__(f"worker process {pid} stopped ({how}) during the analysis")
         self.message = str(self)
+        # False when it died before taking the job: nothing of the job's doing.
+        self.started = started
 
 
 def die_with_parent(parent_pid: int) -> None:
@@ -89,6 +92,7 @@ def _worker_main(conn: Connection, parent_pid: int) -> None:
         if job is None:
             return
         video_path, exercise_name, artifacts_dir = job
+        send(("started",))
         try:
             report = analyze_video(
                 video_path,
@@ -146,22 +150,25 @@ class _Slot:
         """Blocking (a thread): send the job, relay its events, return its report."""
         assert self.conn is not None and self.process is not None
         conn, process = self.conn, self.process
+        started = False
         try:
             conn.send(job)
         except OSError:
-            raise WorkerCrashed(process.pid, process.exitcode) from None
+            raise WorkerCrashed(process.pid, process.exitcode, started) from None
         while True:
             ready = wait([conn, process.sentinel])
             if conn not in ready and not conn.poll():
                 process.join(1)
-                raise WorkerCrashed(process.pid, process.exitcode)
+                raise WorkerCrashed(process.pid, process.exitcode, started)
             try:
                 message = conn.recv()
             except (EOFError, OSError):
                 process.join(1)
-                raise WorkerCrashed(process.pid, process.exitcode) from None
+                raise WorkerCrashed(process.pid, process.exitcode, started) from None
             kind = message[0]
-            if kind == "event":
+            if kind == "started":
+                started = True
+            elif kind == "event":
                 deliver(message[1])
             elif kind == "done":
                 return message[1]
@@ -197,6 +204,17 @@ class WorkerPool:
         Raises ``PipelineError`` for a failure of the analysis and ``WorkerCrashed`` when the
         worker died under it (the slot then has a new process for the next job).
         """
+        job = (video_path, exercise_name, artifacts_dir)
+        # A worker that dies before it takes the job (it was dying anyway) costs nothing.
+        for _ in range(_UNSTARTED_TRIES - 1):
+            try:
+                return await self._run_once(session_id, job)
+            except WorkerCrashed as exc:
+                if exc.started:
+                    raise
+        return await self._run_once(session_id, job)
+
+    async def _run_once(self, session_id: str, job: tuple) -> dict:
         assert self._loop is not None
         loop = self._loop
         slot = await self._idle.get()
@@ -208,7 +226,8 @@ class WorkerPool:
             def deliver(event: dict) -> None:
                 loop.call_soon_threadsafe(self._on_event, session_id, event)
 
-            job = (video_path, exercise_name, artifacts_dir)
+            assert slot.process is not None
+            log.info("session %s runs on worker process %d", session_id, slot.process.pid)
             try:
                 # Not cancellable as such: on shutdown, stop() kills the process and the
                 # thread then returns with WorkerCrashed.
