@@ -23,7 +23,8 @@ from tools.findings import r1, r2
 from tools.keyframes import pick_keyframes, primary_series
 from tools.measures import hold_metrics, measure_reps, rep_dict, rep_metrics, symmetry
 from tools.pose import PoseTrack, extract_pose_track
-from tools.reps import count_reps
+from tools.recognition import OUT_OF_POSTURE_MAX, posture_band, posture_words
+from tools.reps import Rep, count_reps, drop_out_of_posture
 from tools.scoring import form_score
 from tools.signals import compute_signal
 from tools.subject import follow_main_subject
@@ -121,6 +122,7 @@ def _analyze_reps(track: PoseTrack, exercise: Exercise, view: dict) -> dict:
         direction=profile.direction,
         min_duration_s=profile.min_rep_s,
     )
+    reps, notices = _posture_guard(track, exercise, reps)
     measures = measure_reps(track, exercise, primary, reps)
     sym = symmetry(track, exercise, reps, view["view"])
     ctx = RuleContext(track=track, exercise=exercise, reps=reps, rep_measures=measures, view=view)
@@ -137,9 +139,34 @@ def _analyze_reps(track: PoseTrack, exercise: Exercise, view: dict) -> dict:
         "scoreNote": note,
         "checks": [_check("reps", "not_possible" if why_not else "done", why_not), *form_checks],
         "signal": {"name": primary.name, "sides": primary.sides},
+        "notices": notices,
         "_ctx": ctx,
         "_primary": primary,
     }
+
+
+def _posture_guard(track: PoseTrack, exercise: Exercise, reps: list[Rep]) -> tuple[list, list]:
+    """(reps made in the exercise's posture, notices about the others).
+
+    A "rep" whose frames are mostly outside the exercise's torso posture (kneeling up after
+    push-ups, standing up to leave) is neither counted nor judged (tools.recognition).
+    """
+    band = posture_band(exercise)
+    if band is None or not reps:
+        return reps, []
+    lean = compute_signal(track, "torso_lean").smooth
+    kept, dropped = drop_out_of_posture(reps, lean, band, OUT_OF_POSTURE_MAX)
+    if not dropped:
+        return kept, []
+    when = ", ".join(f"{r.start_time_s:.1f}-{r.end_time_s:.1f} s" for r in dropped)
+    many = len(dropped) > 1
+    notice = (
+        f"{len(dropped)} movement{'s' if many else ''} ({when}) {'were' if many else 'was'} "
+        f"not counted as {'' if many else 'a '}{exercise.name} rep{'s' if many else ''}: "
+        f"{exercise.name} is done "
+        f"{posture_words(band)}, and the body was in another position there."
+    )
+    return kept, [notice]
 
 
 def _longest_run(mask: np.ndarray) -> tuple[int, int]:
@@ -209,17 +236,40 @@ def _analyze_hold(track: PoseTrack, exercise: Exercise, view: dict) -> dict:
     }
 
 
-def analyze_track(track: PoseTrack, exercise: Exercise, info: VideoInfo | None = None) -> dict:
+def _not_judged(findings: dict, ctx: RuleContext, why: str) -> None:
+    """The named exercise does not fit the movement: nothing is counted, judged or scored."""
+    findings.update(repCount=0, reps=[], issues=[], score=None, scoreNote=why)
+    if "hold" in findings:
+        findings["hold"] = {"startFrame": None, "endFrame": None, "durationS": 0.0}
+    for check in findings["checks"]:
+        if check["name"] not in ("camera_view", "body_in_frame"):
+            check.update(status="not_possible", reason=why)
+    ctx.reps, ctx.rep_measures, ctx.hold = [], [], None
+    findings["notices"].append(why)
+
+
+def analyze_track(
+    track: PoseTrack,
+    exercise: Exercise,
+    info: VideoInfo | None = None,
+    *,
+    recognition: dict | None = None,
+) -> dict:
     """Analyses a pose track for one exercise.
 
     Frames without a detected person (title cards, the person off-screen) are NaN in every
     signal, so they neither count as reps nor disturb the counter; frames where the tracker
-    jumped to a bystander are dropped first.
+    jumped to a bystander are dropped first. Reps made outside the exercise's posture are
+    dropped with a notice (tools.recognition.posture_band).
 
     Args:
         track: The pose track.
         exercise: The exercise performed.
         info: The video's probe result, for the "video" section (track values otherwise).
+        recognition: tools.recognition.recognize's result for this track, if it was run: it
+            is kept as the findings' "recognition", and when it says the named exercise does
+            not fit the movement ("mismatch"), nothing is counted or judged as that exercise
+            (score None, the reason in scoreNote and in notices).
 
     Returns:
         The findings dict (see module docstring and docs/form-rules.md). "score" is None when
@@ -248,6 +298,7 @@ def analyze_track(track: PoseTrack, exercise: Exercise, info: VideoInfo | None =
         result = _analyze_reps(track, exercise, view)
     ctx, primary = result.pop("_ctx"), result.pop("_primary")
     findings.update(result)
+    findings.setdefault("notices", [])
     supported = view["view"] in exercise.profile.views or view["view"] == "unknown"
     findings["checks"][:0] = [
         _check(
@@ -264,6 +315,10 @@ def analyze_track(track: PoseTrack, exercise: Exercise, info: VideoInfo | None =
             None if body["ok"] else body["guidance"],
         ),
     ]
+    if recognition is not None:
+        findings["recognition"] = recognition
+        if recognition.get("mismatch"):
+            _not_judged(findings, ctx, recognition["message"])
     findings["keyframes"] = pick_keyframes(ctx, primary, findings)
     findings["series"] = primary_series(track, primary)
     return findings

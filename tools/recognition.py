@@ -24,9 +24,9 @@ confidence is the softmax share of the best score (temperature TEMPERATURE), and
 A prototype stands for the catalog entries whose posture and moving joints it describes
 (`members`). A named exercise outside every prototype cannot be checked, and is not.
 
-The same posture idea guards each counted rep (`rep_posture_share`): a push-up is done with
-the torso near horizontal, a squat standing up; a "rep" made in another posture (kneeling up
-after a set of push-ups) is not a rep of that exercise.
+The same posture idea guards each counted rep (`posture_band`, tools.reps.drop_out_of_posture):
+a push-up is done with the torso near horizontal, a squat standing up; a "rep" made in another
+posture (kneeling up after a set of push-ups) is not a rep of that exercise.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tools.exercises import EXERCISES, Exercise, resolve_exercise
+from tools.exercises import Exercise, resolve_exercise
 from tools.geometry import nanmean
 from tools.kinematics import DEFAULT_MIN_VISIBILITY
 from tools.landmarks import LANDMARK
@@ -610,25 +610,8 @@ def posture_band(exercise: Exercise) -> tuple[float, float] | None:
     return POSTURE_BANDS.get(exercise.family)
 
 
-def rep_posture_share(lean: np.ndarray, start: int, end: int, band: tuple[float, float]) -> float:
-    """Share of a rep's frames (with a measured lean) whose torso lean lies outside the band.
-
-    Frames without a measured lean are left out; a rep with none is in posture (0.0).
-    """
-    seg = np.asarray(lean[start : end + 1], dtype=np.float64)
-    seg = seg[~np.isnan(seg)]
-    if seg.size == 0:
-        return 0.0
-    return float(np.mean((seg < band[0]) | (seg > band[1])))
-
-
-__all__ = [
-    "EXERCISES",
-    "PROTOTYPES",
-    "features",
-    "posture_band",
-    "prototype_for",
-    "recognisable",
-    "recognize",
-    "rep_posture_share",
-]
+def posture_words(band: tuple[float, float]) -> str:
+    """The band in words, for a notice."""
+    if band[0] > 0:
+        return f"with the torso near horizontal (leaning at least {band[0]:.0f}° from vertical)"
+    return f"with the torso upright (within {band[1]:.0f}° of vertical)"

@@ -149,6 +149,34 @@ def count_reps(
     return reps
 
 
+def out_of_posture_share(lean: np.ndarray, rep: Rep, band: tuple[float, float]) -> float:
+    """Share of a rep's frames (with a measured torso lean) whose lean lies outside the band.
+
+    Frames without a measured lean are left out; a rep with none counts as in posture (0.0).
+    """
+    seg = np.asarray(lean[rep.start_frame : rep.end_frame + 1], dtype=np.float64)
+    seg = seg[~np.isnan(seg)]
+    if seg.size == 0:
+        return 0.0
+    return float(np.mean((seg < band[0]) | (seg > band[1])))
+
+
+def drop_out_of_posture(
+    reps: list[Rep], lean: np.ndarray, band: tuple[float, float], max_out: float = 0.5
+) -> tuple[list[Rep], list[Rep]]:
+    """Splits reps into (kept, dropped): a rep whose frames are mostly (more than max_out)
+    outside the exercise's torso-lean band was made in another posture (kneeling up after a
+    set of push-ups, standing up from a plank) and is not a rep of the exercise. The kept reps
+    are renumbered from 1.
+    """
+    kept, dropped = [], []
+    for rep in reps:
+        (dropped if out_of_posture_share(lean, rep, band) > max_out else kept).append(rep)
+    for i, rep in enumerate(kept, 1):
+        rep.index = i
+    return kept, dropped
+
+
 def adapt_thresholds(s: np.ndarray, rest: float, work: float) -> tuple[float, float]:
     """Rest and work thresholds (rest above work) relaxed toward the signal's own range.
 
