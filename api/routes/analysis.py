@@ -107,7 +107,12 @@ UPLOAD_BODY = {
             ),
         )
     },
-    errors={413: "The file exceeds 100 MB", 422: "Not an MP4, MOV, AVI or WebM video"},
+    errors={
+        408: "The body stalled past the idle deadline or ran past the total one (REQUEST_TIMEOUT)",
+        413: "The file exceeds 100 MB, or the user's stored videos their quota (FILE_TOO_LARGE)",
+        422: "Not an MP4, MOV, AVI or WebM video",
+        429: "Too many requests, or too many analyses waiting (RATE_LIMIT_EXCEEDED, Retry-After)",
+    },
 )
 async def upload(request: Request):
     user = await current_user(request)
