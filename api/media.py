@@ -149,16 +149,18 @@ class MediaMaker:
                 await asyncio.get_running_loop().run_in_executor(
                     self._thread, self._render, path, pose, reps, issues, out
                 )
-            key = processed_video_key(storage.key_of(session["video_url"]).rsplit("/", 1)[0])
-            if not await self._still_there(sid):
-                return  # deleted while it was drawn: store nothing
+            key = processed_video_key(video.rsplit("/", 1)[0])
+            if not await self._still_there(sid) or not await storage.exists(video):
+                return  # deleted (or being deleted) while it was drawn: store nothing
             await storage.put_file(out, key)
             await AnalysisSession.update(
                 {AnalysisSession.processed_video_url: storage.url_for(key)}
             ).where(AnalysisSession.id == sid)
-            if not await self._still_there(sid):
-                # Deleted while it was stored: the delete removed the folder before the file.
+            # A delete removes the folder (the original first), then the row: either gone means
+            # the folder was emptied before this file arrived, which must not outlive it.
+            if not await self._still_there(sid) or not await storage.exists(video):
                 await storage.delete_prefix(key)
+                return
         finally:
             await asyncio.to_thread(remove_quietly, out)
         log.info("annotated video of session %s stored", sid)

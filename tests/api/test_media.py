@@ -194,6 +194,26 @@ async def test_an_annotated_video_is_not_stored_for_a_deleted_session(app, user,
     assert not await app.state.storage.exists(processed_video_key(session["prefix"]))
 
 
+async def test_an_annotated_video_arriving_mid_delete_does_not_outlive_it(app, user, tmp_path):
+    session = await _analysed(app, user, tmp_path)
+    media, storage = app.state.runner.media, app.state.storage
+    put = storage.put_file
+
+    async def put_then_delete_begins(local, key):
+        await put(local, key)
+        if key == processed_video_key(session["prefix"]):
+            # DELETE's first step (the folder) runs just before this file lands; the row
+            # is still there when the drawing checks.
+            await storage.delete_prefix(video_key(session["user"], session["id"], "mp4"))
+
+    storage.put_file = put_then_delete_begins
+    try:
+        await media.draw(session["id"])
+    finally:
+        del storage.put_file
+    assert not await storage.exists(processed_video_key(session["prefix"]))
+
+
 async def test_start_up_resumes_annotated_videos_a_stop_interrupted(app, user, tmp_path):
     session = await _analysed(app, user, tmp_path)
     media = app.state.runner.media
