@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.browser.app import PASSWORD, exercise_id, new_name, plain_sentence, ready
+from tests.browser.app import PASSWORD, api_get, exercise_id, new_name, plain_sentence, ready
 from tests.browser.flows import (
     clip_fps,
     follow_progress,
@@ -114,21 +114,31 @@ def test_sign_up_upload_results_chat_history_delete(page, server, squat_video):
     ready(page)
     entry = page.locator(f'a[href$="/results/{session_id}"]')
     entry.first.wait_for()
+    listed = api_get(server, token, "/v1/analysis/sessions")["sessions"]
+    if next(s for s in listed if s["id"] == session_id).get("thumbnailUrl"):
+        # The thumbnail the service made is shown, and it loads.
+        thumb = entry.first.locator("img")
+        thumb.scroll_into_view_if_needed()
+        page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=thumb.element_handle())
     page.get_by_role("link", name=re.compile(r"^progress$", re.I)).first.click()
     ready(page)
-    assert page.get_by_role("main").get_by_text("Squat").first.is_visible()
+    chosen = page.get_by_role("combobox", name="Exercise").evaluate(
+        "s => s.selectedOptions[0].textContent"
+    )
+    assert chosen.startswith("Squat") and "1 session" in chosen, chosen
+    reps_chart = page.get_by_role("img", name=re.compile(r"^Reps by session"))
+    assert reps_chart.get_attribute("aria-label").endswith(": 6")
+    if result["overallScore"] is not None:
+        score_chart = page.get_by_role("img", name=re.compile(r"^Score by session"))
+        assert f"{result['overallScore']:.1f}" in score_chart.get_attribute("aria-label")
 
-    # Delete, with confirmation, from the history.
+    # Delete from the history, after confirming in a dialog.
     page.get_by_role("link", name=re.compile(r"^history$", re.I)).first.click()
     ready(page)
-    page.once("dialog", lambda dialog: dialog.accept())
-    link = page.locator(f'a[href$="/results/{session_id}"]')
-    item = page.get_by_role("listitem").filter(has=link)
-    scope = item if item.count() else page
-    scope.get_by_role("button", name=re.compile("delete", re.I)).first.click()
+    page.get_by_role("button", name=re.compile(r"^delete squat", re.I)).first.click()
     dialog = page.get_by_role("dialog")
-    if dialog.count():
-        dialog.get_by_role("button", name=re.compile(r"delete|yes|confirm", re.I)).click()
+    dialog.wait_for()
+    dialog.get_by_role("button", name=re.compile(r"^(delete|yes|confirm)", re.I)).click()
     entry.first.wait_for(state="detached")
     with server.http() as http:
         gone = http.get(
@@ -140,8 +150,6 @@ def test_sign_up_upload_results_chat_history_delete(page, server, squat_video):
 
 
 def _conversation(server, token, session_id):
-    from tests.browser.app import api_get
-
     return api_get(server, token, f"/v1/analysis/sessions/{session_id}/chat")["messages"]
 
 
