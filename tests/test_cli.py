@@ -58,3 +58,30 @@ def test_analyze_json_prints_the_results_data_object(squat_video, tmp_path):
     picture = tmp_path / f"keyframe_{worst[0]['frame']}_worst_rep.jpg"
     assert worst[0]["url"] == picture.as_uri()
     assert picture.read_bytes()[:3] == b"\xff\xd8\xff"  # a JPEG
+
+
+def test_an_unrated_set_prints_not_rated_and_why(capsys):
+    from api.cli import _print_report
+
+    payload = {
+        "result": {
+            "exercise": "Plank",
+            "repCount": 0,
+            "overallScore": None,
+            "unratedReason": "the position was never held",
+            "coach": "biome-offline-coach",
+            "totalFrames": 90,
+            "processingTime": 1.2,
+            "summary": None,
+        },
+        "reps": [],
+        "metrics": [],
+        "issues": [],
+        "strengths": [],
+        "recommendations": [],
+        "notices": [],
+    }
+    _print_report(payload)
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == "Plank: 0 reps, not rated: the position was never held"
+    assert "score" not in first

@@ -14,6 +14,7 @@ from api.tables import (
     FormIssue,
     Metric,
     Recommendation,
+    User,
 )
 from tests.api.conftest import auth
 from tests.security.asgi_ws import events, ws_messages
@@ -200,6 +201,17 @@ async def test_an_unrated_set_is_null_with_its_reason_everywhere(app, client, us
     history = (await client.get("/v1/analysis/sessions", headers=headers)).json()["data"]
     (item,) = [s for s in history["sessions"] if s["id"] == str(session["id"])]
     assert item["overallScore"] is None and item["unratedReason"] == UNRATED["unratedReason"]
+    await User.update({User.role: "admin"}).where(User.id == uuid.UUID(user["user"]["id"]))
+    stats = (await client.get("/v1/admin/stats", headers=headers)).json()["data"]["analyses"]
+    nulls = await AnalysisResult.count().where(AnalysisResult.overall_score.is_null())
+    assert stats["unrated"] == nulls >= 1
+    rated = [
+        float(r["overall_score"])
+        for r in await AnalysisResult.select(AnalysisResult.overall_score)
+        if r["overall_score"] is not None
+    ]
+    expected = round(sum(rated) / len(rated), 2) if rated else None
+    assert stats["averageScore"] == pytest.approx(expected, abs=0.01)
     messages = await ws_messages(app, f"/ws/analysis/{session['id']}", user["token"])
     (event,) = events(messages)  # a finished session: its outcome, then the close
     assert event["type"] == "analysis_complete"
