@@ -139,7 +139,9 @@ async def run_analysis(
 
     Args:
         video_path: Path of the video file (local).
-        exercise_name: Exercise name as given by the user (resolved via tools.exercises).
+        exercise_name: Exercise name as given by the user (resolved via tools.exercises);
+            empty or None to let the movement tell (the report's "recognition" says what was
+            recognised, how sure, and the runners-up).
         on_event: Optional callback receiving {"type": "agent_status" | "progress", "data": ...}
             dicts as the analysis runs. It may be called from a worker thread (frame progress);
             it must be thread-safe and quick.
@@ -151,16 +153,19 @@ async def run_analysis(
         the set could not be rated, with unratedReason and a notice saying why), totalFrames,
         processingTime, repCount, reps, issues, metrics, strengths, recommendations, summary,
         video, checks, notices (e.g. when the offline coach had to stand in), camera,
-        bodyInFrame, subject, hold, keyframes, series.
+        bodyInFrame, subject, hold, keyframes, series, recognition.
 
     Raises:
-        AnalysisError: Unknown exercise (VALIDATION_ERROR, before any work), or the video could
-            not be analysed (code from the vision step).
+        AnalysisError: Unknown named exercise (VALIDATION_ERROR, before any work), or the
+            video could not be analysed (code from the vision step).
     """
     started = time.perf_counter()
-    exercise = vtools.resolve_exercise_name(str(exercise_name or ""))
-    if exercise is None:
+    # No name: the vision agent recognises the exercise from the movement (tools.recognition).
+    name = str(exercise_name or "").strip()
+    exercise = vtools.resolve_exercise_name(name) if name else None
+    if name and exercise is None:
         raise AnalysisError("VALIDATION_ERROR", f"unknown exercise: {exercise_name!r}")
+    named = exercise.name if exercise else ""
 
     coach_model = coach_model_name()
     plugin = StatusPlugin(sink=on_event, coach_estimate_s=_coach_estimate_s(coach_model))
@@ -174,12 +179,12 @@ async def run_analysis(
         session_id=uuid.uuid4().hex,
         state={
             "video_path": str(video_path),
-            "exercise_name": exercise.name,
+            "exercise_name": named,
             **({"artifacts_dir": str(artifacts_dir)} if artifacts_dir else {}),
         },
     )
     message = types.Content(
-        role="user", parts=[types.Part(text=f"Analyse my {exercise.name} video.")]
+        role="user", parts=[types.Part(text=f"Analyse my {named or 'exercise'} video.")]
     )
     invocation_id = ""
     run_error: Exception | None = None

@@ -83,6 +83,7 @@ _ANALYSIS_ESTIMATE_S = 1.0
 DEFAULT_TOOL_TASKS: dict[str, tuple[str, ...]] = {
     "probe_video_tool": (TASK_READING,),
     "extract_pose_track_tool": (TASK_LANDMARKS,),
+    "recognize_exercise_tool": (),
     "analyze_exercise_tool": (TASK_MEASURING, TASK_ISSUES),
     "render_keyframes_tool": (),
 }

@@ -52,6 +52,7 @@ DETAIL_KEYS = (
     "video",
     "checks",
     "notices",
+    "recognition",
 )
 # Issue and metric fields beyond the spec's columns, kept in each row's ``details``.
 ISSUE_DETAILS = ("reps", "share", "measured", "rule")

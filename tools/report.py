@@ -121,6 +121,36 @@ class Hold(_Open):
     durationS: float | None = None
 
 
+class RecognitionCandidate(_Closed):
+    """One candidate exercise of the recognition, with its prototype score."""
+
+    exerciseId: str
+    exercise: str
+    score: float = Field(ge=0, le=1)
+    confidence: float = Field(ge=0, le=1)
+
+
+class Recognition(_Closed):
+    """Which exercise the movement looks like (tools.recognition), and whether the named one
+    fits it."""
+
+    exerciseId: str = Field(description="The recognised exercise")
+    exercise: str
+    confidence: float = Field(ge=0, le=1)
+    sure: bool = Field(description="False: the best guess is close to the runner-up or weak")
+    candidates: list[RecognitionCandidate] = Field(description="The top three, best first")
+    named: str | None = Field(None, description="The exercise the person named, if any")
+    namedScore: float | None = Field(
+        None, description="How well the named exercise fits (0-1); null when it cannot be checked"
+    )
+    checked: bool = Field(False, description="Whether the named exercise could be checked")
+    mismatch: bool = Field(
+        False, description="The named exercise does not fit the movement: not judged as it"
+    )
+    analysedAs: str | None = Field(None, description="The exercise id the set was analysed as")
+    message: str = ""
+
+
 class Series(_Closed):
     """The primary angle over time, for plotting."""
 
@@ -183,6 +213,7 @@ class Report(_Closed):
     hold: Hold | None = None
     keyframes: list[Keyframe] = Field(default_factory=list)
     series: Series | None = None
+    recognition: Recognition | None = None
 
 
 def score_of(findings: dict) -> tuple[float | None, str | None]:
@@ -226,11 +257,21 @@ def report_from_findings(findings: dict, **coaching: Any) -> Report:
         "checks": findings.get("checks") or [],
         **{
             k: findings.get(k)
-            for k in ("camera", "bodyInFrame", "subject", "hold", "keyframes", "series")
+            for k in (
+                "camera",
+                "bodyInFrame",
+                "subject",
+                "hold",
+                "keyframes",
+                "series",
+                "recognition",
+            )
             if findings.get(k) is not None
         },
     }
-    return Report.model_validate({**measured, **coaching})
+    # The analysis's own notices (reps not counted, a mismatched exercise) come first.
+    notices = [*(findings.get("notices") or []), *(coaching.get("notices") or [])]
+    return Report.model_validate({**measured, **coaching, "notices": list(dict.fromkeys(notices))})
 
 
 class SessionView(_Closed):
@@ -261,6 +302,7 @@ class ResultView(_Closed):
     camera: Camera | None = None
     bodyInFrame: BodyInFrame | None = None
     hold: Hold | None = None
+    recognition: Recognition | None = None
 
 
 class ResultsPayload(_Closed):

@@ -1,8 +1,9 @@
 """The vision agent: a deterministic pipeline from video to measured findings, through its tools.
 
-No model decides anything here. `VisionAgent` reads "video_path" and "exercise_name" (and
-optionally "artifacts_dir") from session state and calls its ADK FunctionTools in a fixed order
-(agents/vision/tools.py): probe -> pose track -> exercise analysis -> keyframes (only with
+No model decides anything here. `VisionAgent` reads "video_path" and "exercise_name" (empty:
+recognise it) and optionally "artifacts_dir" from session state and calls its ADK
+FunctionTools in a fixed order (agents/vision/tools.py): probe -> pose track -> recognition
+-> exercise analysis (as the named exercise, or the recognised one) -> keyframes (only with
 "artifacts_dir"). Each call goes through ADK as an LLM agent's would: a function_call event,
 the plugins' before/after tool callbacks (the status plugin turns them into agent_status and
 progress), the tool, and a function_response event. So every step is visible in the event
@@ -13,6 +14,8 @@ handle, which the later calls take as an argument. The tools write their results
 
 - state["video_info"]: the probe result (VideoInfo.to_dict()).
 - state["pose_track"]: the handle of the kept track (released when the agent ends).
+- state["recognition"]: tools.recognition's result (exercise, confidence, runners-up, whether
+  the named exercise fits), also kept in the findings as "recognition".
 - state["vision_findings"]: the findings dict (camelCase) from tools.analysis; with
   "artifacts_dir" set, its keyframes name the JPEGs drawn there.
 - state["vision_error"]: {"code", "message"} when the video cannot be analysed (written by
@@ -63,7 +66,7 @@ class VisionAgent(BaseAgent):
         if not video_path:
             yield self._failure(ctx, TASK_READING, "VALIDATION_ERROR", "no video_path in state")
             return
-        if vtools.resolve_exercise_name(exercise_name) is None:
+        if exercise_name and vtools.resolve_exercise_name(exercise_name) is None:
             # Checked before the slow steps; the analysis tool would refuse it too.
             message = f"unknown exercise: {exercise_name!r}"
             yield self._failure(ctx, TASK_READING, "VALIDATION_ERROR", message)
@@ -85,6 +88,20 @@ class VisionAgent(BaseAgent):
                     yield self._tool_failure(ctx, name, answer)
                     return
             handle = answer["poseTrack"]
+
+            # Which exercise the movement shows: without a name, the one analysed; with one,
+            # a check that it fits (a mismatch is reported, not judged as the named one).
+            name, args = "recognize_exercise_tool", {"pose_track": handle}
+            if exercise_name:
+                args["exercise_name"] = exercise_name
+            answer = None
+            async for event, reply in self._call(ctx, tools, name, args):
+                yield event
+                answer = reply or answer
+            if answer is None or answer.get("status") != "ok":
+                yield self._tool_failure(ctx, name, answer)
+                return
+            exercise_name = exercise_name or answer["recognition"]["exerciseId"]
 
             steps = [
                 ("analyze_exercise_tool", {"exercise_name": exercise_name, "pose_track": handle})

@@ -73,7 +73,9 @@ def extract_track(video_path: str, info: Any, on_progress: ProgressFn | None = N
     return extract_pose_track(video_path, info=info, on_progress=on_progress)
 
 
-def measure(track: Any, exercise: Any, info: Any | None = None) -> dict:
+def measure(
+    track: Any, exercise: Any, info: Any | None = None, recognition: dict | None = None
+) -> dict:
     """Computes reps, metrics, issues and score from a pose track (tools.analysis.analyze_track).
 
     Raises:
@@ -87,7 +89,7 @@ def measure(track: Any, exercise: Any, info: Any | None = None) -> dict:
         raise NoPersonError(
             f"a person was visible in only {coverage:.0%} of the frames; film the whole body"
         )
-    findings = analyze_track(track, exercise, info)
+    findings = analyze_track(track, exercise, info, recognition=recognition)
     if info is not None and not findings.get("video"):
         findings["video"] = video_summary(info)
     return findings
@@ -157,6 +159,7 @@ _TRACKS_LOCK = threading.Lock()
 STATE_VIDEO_INFO = "video_info"
 STATE_POSE_TRACK = "pose_track"
 STATE_FINDINGS = "vision_findings"
+STATE_RECOGNITION = "recognition"
 
 
 def keep_track(track: Any, info: Any) -> str:
@@ -318,6 +321,61 @@ def track_summary(track: Any) -> dict:
     }
 
 
+def recognize(track: Any, exercise_name: str = "") -> dict:
+    """Recognises the exercise in a track (tools.recognition.recognize), checking a named one.
+
+    Raises:
+        VideoError: VALIDATION_ERROR for a named exercise that is not in the catalog.
+        NoPersonError: A person was visible in too few frames to tell (as in `measure`).
+    """
+    from tools.analysis import MIN_POSE_COVERAGE, NoPersonError
+    from tools.recognition import recognize as recognise_track
+    from tools.video import VideoError
+
+    coverage = float(track.detected.mean()) if track.n_frames else 0.0
+    if coverage < MIN_POSE_COVERAGE:
+        raise NoPersonError(
+            f"a person was visible in only {coverage:.0%} of the frames; film the whole body"
+        )
+    named = None
+    if exercise_name.strip():
+        named = resolve_exercise_name(exercise_name)
+        if named is None:
+            raise VideoError(VALIDATION_ERROR, f"unknown exercise: {exercise_name!r}")
+    result = recognise_track(track, named=named)
+    result["analysedAs"] = named.id if named is not None else result["exerciseId"]
+    return result
+
+
+async def recognize_exercise_tool(
+    pose_track: str, tool_context: ToolContext, exercise_name: str = ""
+) -> dict:
+    """Recognises which exercise the pose track shows, and checks the named one against it.
+
+    The recognition compares the movement with hand-set prototypes of the exercises it can
+    tell apart: body orientation (standing, horizontal, hanging, lying), which joints move and
+    how far, what stays anchored, and whether each exercise's own rep counter finds reps.
+
+    Args:
+        pose_track: The handle extract_pose_track_tool answered with.
+        exercise_name: The exercise the person named, or "" to let the movement tell.
+
+    Returns:
+        {"status": "ok", "recognition": {"exerciseId", "exercise", "confidence", "sure",
+        "candidates" (top three with scores), "named", "namedScore", "checked", "mismatch",
+        "analysedAs", "message"}}; or {"status": "error", "code", "message"}. The recognition
+        is kept in session state under "recognition" for analyze_exercise_tool: a mismatched
+        name is then not judged as that exercise.
+    """
+    try:
+        track, _ = _kept(pose_track)
+        result = plain(await asyncio.to_thread(recognize, track, exercise_name))
+    except Exception as exc:
+        return _error(exc)
+    tool_context.state[STATE_RECOGNITION] = result
+    return {"status": "ok", "recognition": result}
+
+
 async def analyze_exercise_tool(
     exercise_name: str, pose_track: str, tool_context: ToolContext
 ) -> dict:
@@ -343,7 +401,11 @@ async def analyze_exercise_tool(
         if exercise is None:
             raise VideoError(VALIDATION_ERROR, f"unknown exercise: {exercise_name!r}")
         track, info = _kept(pose_track)
-        findings = finalize_findings(await asyncio.to_thread(measure, track, exercise, info))
+        # A recognition of this track (recognize_exercise_tool) travels into the findings.
+        recognition = tool_context.state.get(STATE_RECOGNITION)
+        findings = finalize_findings(
+            await asyncio.to_thread(measure, track, exercise, info, recognition)
+        )
     except Exception as exc:
         return _error(exc)
     tool_context.state[STATE_FINDINGS] = findings
@@ -400,6 +462,7 @@ def _drawn(keyframe: dict) -> dict:
 VISION_TOOLS = (
     probe_video_tool,
     extract_pose_track_tool,
+    recognize_exercise_tool,
     analyze_exercise_tool,
     render_keyframes_tool,
 )

@@ -214,7 +214,29 @@ def fake_vision(monkeypatch, findings):
                 on_progress(done, TOTAL)
         return FakeTrack()
 
+    def recognize(track, exercise_name=""):
+        # The movement is a squat, whatever was named (tools.recognition is tested on its own).
+        squat = {"exerciseId": "squat", "exercise": "Squat", "score": 1.0, "confidence": 0.99}
+        named = vtools.resolve_exercise_name(exercise_name) if exercise_name else None
+        return {
+            **{k: squat[k] for k in ("exerciseId", "exercise", "confidence")},
+            "sure": True,
+            "candidates": [squat],
+            "named": named.id if named else None,
+            "namedScore": 1.0 if named else None,
+            "checked": named is not None,
+            "mismatch": False,
+            "analysedAs": named.id if named else "squat",
+            "message": "Recognised as Squat, confidence 99%.",
+        }
+
     monkeypatch.setattr(vtools, "probe", lambda path: FakeInfo())
     monkeypatch.setattr(vtools, "extract_track", extract)
-    monkeypatch.setattr(vtools, "measure", lambda track, ex, info=None: copy.deepcopy(findings))
+    monkeypatch.setattr(vtools, "recognize", recognize)
+
+    def measure(track, ex, info=None, recognition=None):
+        # analyze_track keeps the recognition it is given.
+        return {**copy.deepcopy(findings), **({"recognition": recognition} if recognition else {})}
+
+    monkeypatch.setattr(vtools, "measure", measure)
     return threads

@@ -145,6 +145,7 @@ async def test_each_vision_step_is_an_adk_tool_call(fake_vision, tmp_path):
     assert [c.name for c in calls] == [
         "probe_video_tool",
         "extract_pose_track_tool",
+        "recognize_exercise_tool",
         "analyze_exercise_tool",
         "render_keyframes_tool",
     ]
@@ -152,13 +153,23 @@ async def test_each_vision_step_is_an_adk_tool_call(fake_vision, tmp_path):
     assert all(r.response["status"] == "ok" for r in answers)
     handle = answers[1].response["poseTrack"]
     assert calls[2].args == {"exercise_name": "Squat", "pose_track": handle}
-    assert answers[2].response["findings"]["repCount"] == 6
-    assert "series" not in answers[2].response["findings"]  # per-frame data stays in state
+    assert answers[2].response["recognition"]["mismatch"] is False
+    assert calls[3].args == {"exercise_name": "Squat", "pose_track": handle}
+    assert answers[3].response["findings"]["repCount"] == 6
+    assert "series" not in answers[3].response["findings"]  # per-frame data stays in state
     assert len(json.dumps([r.response for r in answers])) < 20_000
     session = await service.get_session(app_name="vision", user_id="u", session_id=session.id)
     assert session.state["vision_findings"]["score"] == 8.8
     assert session.state["pose_track"] == handle
     assert handle not in vtools._TRACKS  # released when the agent ended
+
+
+async def test_without_an_exercise_the_recognised_one_is_analysed(fake_vision):
+    events = []
+    report = await run_analysis("/videos/set.mp4", "", on_event=events.append)
+    assert report["recognition"]["exerciseId"] == "squat"
+    assert report["recognition"]["analysedAs"] == "squat" and report["recognition"]["named"] is None
+    _assert_progress_ok(events)
 
 
 def test_sync_wrapper(fake_vision):

@@ -17,6 +17,7 @@ def test_every_vision_tool_declares_its_parameters():
     assert set(declarations) == {
         "probe_video_tool",
         "extract_pose_track_tool",
+        "recognize_exercise_tool",
         "analyze_exercise_tool",
         "render_keyframes_tool",
     }
@@ -27,6 +28,7 @@ def test_every_vision_tool_declares_its_parameters():
     required = {n: d.parameters_json_schema["required"] for n, d in declarations.items()}
     assert required["probe_video_tool"] == ["video_path"]
     assert required["analyze_exercise_tool"] == ["exercise_name", "pose_track"]
+    assert required["recognize_exercise_tool"] == ["pose_track"]  # the name is optional
     assert required["render_keyframes_tool"] == ["video_path", "pose_track", "output_dir"]
 
 
@@ -56,6 +58,8 @@ async def test_tools_report_what_went_wrong(tmp_path):
     assert tool_context.state["pose_track"] == handle
 
     result = await vtools.analyze_exercise_tool("squat", handle, tool_context)
+    assert (result["status"], result["code"]) == ("error", "NO_PERSON_DETECTED")
+    result = await vtools.recognize_exercise_tool(handle, tool_context)
     assert (result["status"], result["code"]) == ("error", "NO_PERSON_DETECTED")
     result = await vtools.analyze_exercise_tool("juggling", handle, tool_context)
     assert (result["status"], result["code"]) == ("error", "VALIDATION_ERROR")
