@@ -19,8 +19,9 @@ from api.events import EventBroker
 from api.media import MediaMaker
 from api.results import as_report, complete_event, save_report
 from api.storage import Storage, remove_quietly
-from api.tables import AnalysisSession
+from api.tables import AnalysisSession, Exercise
 from api.workers import WorkerCrashed, WorkerPool
+from tools.exercises import resolve_exercise
 from tools.report import Report
 
 log = logging.getLogger("biome.analysis")
@@ -67,6 +68,19 @@ def storage_key(session: dict, storage: Storage) -> str:
     return url[len(prefix) :]
 
 
+async def _take_recognised(sid: uuid.UUID, report: Report) -> dict:
+    """An upload without an exercise becomes the recognised one (tools.recognition)."""
+    recognised = report.recognition and resolve_exercise(report.recognition.analysedAs or "")
+    row = recognised and await Exercise.select().where(Exercise.name == recognised.name).first()
+    if not row:
+        raise ValueError("the exercise could not be recognised")
+    values = {"exercise_id": row["id"], "exercise_name": row["name"]}
+    await AnalysisSession.update(
+        {AnalysisSession.exercise_id: row["id"], AnalysisSession.exercise_name: row["name"]}
+    ).where(AnalysisSession.id == sid)
+    return values
+
+
 class AnalysisRunner:
     def __init__(self, storage: Storage, pool: WorkerPool, broker: EventBroker, tmp_dir):
         self.storage = storage
@@ -92,6 +106,8 @@ class AnalysisRunner:
                     report = as_report(
                         await self._analyze(session_id, str(path), session, artifacts)
                     )
+                if not session["exercise_name"]:
+                    session = {**session, **await _take_recognised(sid, report)}
                 await self._store_keyframes(report, artifacts, key.rsplit("/", 1)[0])
                 await self.media.store(sid, artifacts, key.rsplit("/", 1)[0])
             finally:

@@ -66,6 +66,15 @@ def _print_report(payload: dict) -> None:
     else:
         rating = f"score {result['overallScore']}/10"
     print(f"{result['exercise']}: {result['repCount']} reps, {rating}")
+    if recognition := result.get("recognition"):
+        runners = ", ".join(
+            f"{c['exercise']} {c['confidence']:.0%}" for c in recognition["candidates"][1:]
+        )
+        sure = "" if recognition["sure"] else ", not sure"
+        print(
+            f"recognised: {recognition['exercise']} ({recognition['confidence']:.0%}{sure}; "
+            f"then {runners})"
+        )
     print(
         f"coach: {result['coach']}   frames: {result['totalFrames']}   "
         f"processing: {result['processingTime']} s"
@@ -154,7 +163,11 @@ def main(argv: list[str] | None = None) -> int:
 
     analyze = commands.add_parser("analyze", help="analyse one video without the server")
     analyze.add_argument("path", help="video file (MP4, MOV, AVI, WebM)")
-    analyze.add_argument("--exercise", required=True, help='e.g. "squat", "push-up"')
+    analyze.add_argument(
+        "--exercise",
+        default="",
+        help='e.g. "squat", "push-up"; without it the exercise is recognised from the movement',
+    )
     analyze.add_argument("--json", action="store_true", help="print the results endpoint's data")
     analyze.add_argument(
         "--keyframes", metavar="DIR", help="draw the keyframes (skeleton and angle) as JPEGs here"

@@ -70,10 +70,14 @@ UPLOAD_BODY = {
                         contentMediaType="application/octet-stream",
                         description="MP4, MOV, AVI or WebM (by content), ≤ 100 MB, ≤ 5 minutes",
                     ),
-                    "exerciseName": string(description="e.g. Squat, push-up"),
+                    "exerciseName": string(
+                        description="e.g. Squat, push-up. Optional: without it (and without "
+                        "exerciseId) the exercise is recognised from the movement, and the "
+                        "session's exerciseName is empty until the result names it"
+                    ),
                     "exerciseId": string(description="Optional: an id from GET /exercises"),
                 },
-                required=["video", "exerciseName"],
+                required=["video"],
                 open_=True,
             ),
             "encoding": {"video": {"contentType": "application/octet-stream"}},
@@ -136,11 +140,9 @@ async def upload(request: Request):
         if video.size == 0:
             raise ApiError("VALIDATION_ERROR", "The video file is empty", {"field": "video"})
         name = (form.fields.get("exerciseName") or "").strip()
-        if not name:
-            raise ApiError(
-                "VALIDATION_ERROR", "exerciseName is required", {"field": "exerciseName"}
-            )
-        exercise = await _resolve_exercise_row(name, form.fields.get("exerciseId"))
+        exercise_id = form.fields.get("exerciseId")
+        # Neither given: the analysis recognises the exercise (tools.recognition).
+        exercise = await _resolve_exercise_row(name, exercise_id) if name or exercise_id else None
         sniffed = await asyncio.to_thread(sniff_video, video.path)
         if sniffed is None:
             raise ApiError(
@@ -174,8 +176,8 @@ async def upload(request: Request):
             AnalysisSession(
                 id=session_id,
                 user_id=user["id"],
-                exercise_id=exercise["id"],
-                exercise_name=exercise["name"],
+                exercise_id=exercise["id"] if exercise else None,
+                exercise_name=exercise["name"] if exercise else "",
                 video_url=state.storage.url_for(key),
                 video_duration=None if duration is None else round(duration, 2),
                 file_size=video.size,

@@ -50,9 +50,6 @@ async def test_text_renamed_mp4_is_unsupported_and_leaves_nothing(app, client, u
 async def test_missing_fields_and_unknown_exercise(app, client, user, tmp_path):
     video = blank_video(tmp_path / "blank.mp4")
     before = stored_files(app)
-    response = await upload(client, user, video, exercise="")
-    assert response.status_code == 400
-    assert response.json()["error"]["details"]["field"] == "exerciseName"
     response = await upload(client, user, video, exercise="underwater basket weaving")
     assert response.status_code == 400
     assert "Squat" in response.json()["error"]["details"]["supported"]
@@ -61,6 +58,28 @@ async def test_missing_fields_and_unknown_exercise(app, client, user, tmp_path):
     )
     assert response.status_code == 400
     assert stored_files(app) == before
+
+
+async def test_without_an_exercise_the_movement_names_it(app, client, user):
+    """exerciseName is optional: the session becomes the recognised exercise (real clip)."""
+    from tests.conftest import VIDEOS, require_shared
+
+    require_shared()
+    with open(VIDEOS / "pushup_side_correct_01.mp4", "rb") as f:
+        response = await client.post(
+            "/v1/analysis/upload", headers=auth(user), files={"video": ("set.mp4", f)}
+        )
+    assert response.status_code == 201, response.text
+    session_id = response.json()["data"]["sessionId"]
+    session = await wait_for_status(client, user, session_id, {"completed", "failed"}, 300)
+    assert session["status"] == "completed", session
+    assert session["exerciseName"] == "Push-up"
+    results = await client.get(f"/v1/analysis/sessions/{session_id}/results", headers=auth(user))
+    data = results.json()["data"]
+    recognition = data["result"]["recognition"]
+    assert recognition["exerciseId"] == "push_up" and recognition["named"] is None
+    assert recognition["mismatch"] is False and len(recognition["candidates"]) == 3
+    assert data["session"]["exerciseName"] == "Push-up"
 
 
 async def test_upload_needs_a_token(client, tmp_path):
