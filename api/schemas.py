@@ -121,6 +121,19 @@ EXERCISE = obj(
         "description": nullable(string()),
         "icon": nullable(string()),
         "isPopular": boolean(),
+        "views": array(
+            string(enum=["side", "front", "rear", "oblique"]),
+            description="Camera views the exercise can be judged from",
+        ),
+        "checks": array(
+            obj(
+                {
+                    "issue": string(),
+                    "views": array(string(enum=["side", "front", "rear", "oblique"])),
+                }
+            ),
+            description="Its form checks and the camera views each one needs (how to film it)",
+        ),
     }
 )
 

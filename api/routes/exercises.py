@@ -10,6 +10,8 @@ from api.parsing import query_choice, query_flag, query_text
 from api.schemas import array, envelope, integer, obj, ref, string
 from api.tables import Exercise
 from api.textsearch import contains
+from tools.exercises import resolve_exercise
+from tools.faults import RULES
 
 CATEGORIES = ("Upper Body", "Lower Body", "Core", "Other")
 MAX_SEARCH_CHARS = 100
@@ -24,6 +26,21 @@ def exercise_json(row: dict) -> dict:
         "description": row["description"],
         "icon": row["icon"],
         "isPopular": row["is_popular"],
+        **filming(row["name"]),
+    }
+
+
+def filming(name: str) -> dict:
+    """How to film an exercise: its views, and the views each of its form checks needs."""
+    exercise = resolve_exercise(name)
+    if exercise is None:
+        return {"views": [], "checks": []}
+    profile = exercise.profile
+    return {
+        "views": list(profile.views),
+        "checks": [
+            {"issue": RULES[rule].issue, "views": list(RULES[rule].views)} for rule in profile.rules
+        ],
     }
 
 

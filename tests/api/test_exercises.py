@@ -8,6 +8,11 @@ async def test_the_six_spec_exercises_are_seeded(client):
     assert squat["category"] == "Lower Body"
     assert squat["isPopular"] is True
     assert squat["icon"]
+    # How to film it: knee valgus needs the front or rear, forward lean the side.
+    assert set(squat["views"]) >= {"side", "front"}
+    needs = {c["issue"]: set(c["views"]) for c in squat["checks"]}
+    assert "side" not in needs["Knee valgus"] and "front" in needs["Knee valgus"]
+    assert "front" not in needs["Forward lean"] and "side" in needs["Forward lean"]
 
 
 async def test_filters(client):
