@@ -523,6 +523,13 @@ export interface components {
             description: string | null;
             icon: string | null;
             isPopular: boolean;
+            /** @description Camera views the exercise can be judged from */
+            views: ("side" | "front" | "rear" | "oblique")[];
+            /** @description Its form checks and the camera views each one needs (how to film it) */
+            checks: {
+                issue: string;
+                views: ("side" | "front" | "rear" | "oblique")[];
+            }[];
         };
         /** @enum {string} */
         SessionStatus: "pending" | "processing" | "completed" | "failed";
@@ -648,6 +655,58 @@ export interface components {
             unit: string | null;
         };
         /**
+         * Recognition
+         * @description Which exercise the movement looks like (tools.recognition), and whether the named one
+         *     fits it.
+         */
+        Recognition: {
+            /** @description The recognised exercise */
+            exerciseId: string;
+            exercise: string;
+            confidence: number;
+            /** @description False: the best guess is close to the runner-up or weak */
+            sure: boolean;
+            /** @description The top three, best first */
+            candidates: components["schemas"]["RecognitionCandidate"][];
+            /**
+             * @description The exercise the person named, if any
+             * @default null
+             */
+            named: string | null;
+            /**
+             * @description How well the named exercise fits (0-1); null when it cannot be checked
+             * @default null
+             */
+            namedScore: number | null;
+            /**
+             * @description Whether the named exercise could be checked
+             * @default false
+             */
+            checked: boolean;
+            /**
+             * @description The named exercise does not fit the movement: not judged as it
+             * @default false
+             */
+            mismatch: boolean;
+            /**
+             * @description The exercise id the set was analysed as
+             * @default null
+             */
+            analysedAs: string | null;
+            /** @default  */
+            message: string;
+        };
+        /**
+         * RecognitionCandidate
+         * @description One candidate exercise of the recognition, with its prototype score.
+         */
+        RecognitionCandidate: {
+            exerciseId: string;
+            exercise: string;
+            score: number;
+            confidence: number;
+        };
+        /**
          * Rep
          * @description One counted repetition: frames, times and its per-rep measures (e.g. kneeAngleBottom).
          */
@@ -702,6 +761,8 @@ export interface components {
             bodyInFrame: components["schemas"]["BodyInFrame"] | null;
             /** @default null */
             hold: components["schemas"]["Hold"] | null;
+            /** @default null */
+            recognition: components["schemas"]["Recognition"] | null;
         };
         /** SessionView */
         SessionView: {
@@ -768,8 +829,8 @@ export interface operations {
                     email: string;
                     username: string;
                     password: string;
-                    firstName?: string;
-                    lastName?: string;
+                    firstName?: string | null;
+                    lastName?: string | null;
                 };
             };
         };
@@ -1120,7 +1181,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The file exceeds 100 MB */
+            /** @description The body stalled past the idle deadline or ran past the total one (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The file exceeds 100 MB, or the user's stored videos their quota (FILE_TOO_LARGE) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1138,7 +1208,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMIT_EXCEEDED) */
+            /** @description Too many requests, or too many analyses waiting (RATE_LIMIT_EXCEEDED, Retry-After) */
             429: {
                 headers: {
                     /** @description Seconds to wait */
@@ -1169,9 +1239,9 @@ export interface operations {
                 limit?: number;
                 /** @description Only this exercise */
                 exerciseId?: string;
-                /** @description ISO date or date-time, inclusive */
+                /** @description Date or RFC 3339 date-time, inclusive */
                 dateFrom?: string;
-                /** @description ISO date (the whole day) or date-time, inclusive */
+                /** @description Date (the whole day) or date-time, inclusive */
                 dateTo?: string;
             };
             header?: never;
@@ -2514,6 +2584,15 @@ export interface operations {
             };
             /** @description No such user */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An administrator cannot disable or demote themselves */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

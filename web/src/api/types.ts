@@ -7,10 +7,7 @@ type Data<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends
   ? D
   : never;
 
-export type Exercise = components["schemas"]["Exercise"] & {
-  /** Camera views the exercise's checks can be judged from (when the catalog gives them). */
-  views?: string[];
-};
+export type Exercise = components["schemas"]["Exercise"];
 export type Profile = components["schemas"]["Profile"];
 export type SessionStatus = Data<"/v1/analysis/sessions/{session_id}", "get">;
 export type SessionList = Data<"/v1/analysis/sessions", "get">;

@@ -137,7 +137,7 @@ export function AnalyzePage() {
   };
 
   const uploading = progress !== null;
-  const advice = filmingAdvice(exercise?.views);
+  const advice = exercise ? filmingAdvice(exercise.views, exercise.checks) : null;
 
   return (
     <div>
@@ -162,8 +162,7 @@ export function AnalyzePage() {
             {exercises.isError && <p className="mt-2 text-sm text-red-800">{describeError(exercises.error)}</p>}
             {exercise && (
               <p className="mt-3 text-sm text-slate-700">
-                <span className="font-medium">How to film: </span>
-                {advice ?? "whole body in frame, camera still at hip height."}
+                {advice ?? "Film with your whole body in frame, camera still at hip height."}
               </p>
             )}
             <p className="mt-2 text-sm text-slate-600">

@@ -4,19 +4,21 @@ import { Link } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import type { Exercise } from "../api/types";
+import { CategoryIcon } from "../components/CategoryIcon";
 import { Empty, ErrorNote, PageHeader, Spinner } from "../components/ui";
-import { filmingAdvice } from "../lib/filming";
+import { coverageLine, filmingAdvice, viewCoverage } from "../lib/filming";
 import { useTitle } from "../lib/useTitle";
 
 type Category = "Upper Body" | "Lower Body" | "Core" | "Other";
 
 function ExerciseCard({ exercise }: { exercise: Exercise }) {
-  const advice = filmingAdvice(exercise.views);
+  const advice = filmingAdvice(exercise.views, exercise.checks);
+  const others = viewCoverage(exercise.views, exercise.checks).slice(1);
   return (
     <li className="card flex flex-col gap-3 p-4 sm:p-5">
       <div className="flex items-start gap-3">
-        <span className="flex size-11 shrink-0 items-center justify-center rounded-xl bg-brand-50 text-2xl" aria-hidden="true">
-          {exercise.icon || "🏃"}
+        <span className="flex size-11 shrink-0 items-center justify-center rounded-xl bg-brand-50" aria-hidden="true">
+          <CategoryIcon category={exercise.category} />
         </span>
         <div className="min-w-0">
           <h3 className="font-semibold">{exercise.name}</h3>
@@ -32,11 +34,18 @@ function ExerciseCard({ exercise }: { exercise: Exercise }) {
           <path d="M4 7h3l2-2h6l2 2h3v12H4z" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinejoin="round" />
           <circle cx="12" cy="13" r="3.5" fill="none" stroke="currentColor" strokeWidth="1.8" />
         </svg>
-        <span>
-          <span className="font-medium">How to film: </span>
-          {advice ?? "whole body in frame, camera still at hip height."}
-        </span>
+        <span>{advice ?? "Film with your whole body in frame, camera still at hip height."}</span>
       </p>
+      {others.length > 0 && (
+        <details className="text-sm text-slate-700">
+          <summary className="cursor-pointer font-medium text-brand-800">Other camera views</summary>
+          <ul className="mt-1 list-disc space-y-0.5 pl-5">
+            {others.map((o) => (
+              <li key={o.view}>{coverageLine(o)[0].toUpperCase() + coverageLine(o).slice(1)}</li>
+            ))}
+          </ul>
+        </details>
+      )}
       <Link to={`/analyze?exercise=${exercise.id}`} className="btn-primary mt-auto" aria-label={`Analyse ${exercise.name}`}>
         Analyse this
       </Link>

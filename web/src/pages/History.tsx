@@ -100,6 +100,7 @@ export function HistoryPage() {
         <Empty title={filtered ? "Nothing matches these filters" : "No analyses yet"}>{filtered ? "Try a wider date range or another exercise." : "Upload or record a set to get started."}</Empty>
       ) : (
         <>
+          <h2 className="sr-only">Your analyses</h2>
           <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
             {sessions.data.sessions.map((s) => (
               <li key={s.id}>
