@@ -69,6 +69,7 @@ ACTION_VERBS = frozenset(
         "film",
         "finish",
         "focus",
+        "give",
         "grip",
         "hinge",
         "hold",
@@ -104,6 +105,7 @@ ACTION_VERBS = frozenset(
         "straighten",
         "strengthen",
         "stretch",
+        "take",
         "tighten",
         "track",
         "try",
@@ -157,10 +159,36 @@ def _result(name: str, invocations: list[Invocation], scores: list[float]) -> Ev
     )
 
 
+# A named drill tells the person what to do as much as a verb does ("Dead hangs to own the
+# bottom position", "Wall curls with your back against a wall").
+DRILL_NOUNS = frozenset(
+    (
+        "curls",
+        "squats",
+        "lunges",
+        "hangs",
+        "negatives",
+        "holds",
+        "planks",
+        "presses",
+        "push",
+        "pull",
+        "stretches",
+        "rocks",
+        "raises",
+        "bridges",
+        "rows",
+        "dips",
+        "drills",
+        "ups",
+    )
+)
+
+
 def is_actionable(text: str) -> bool:
-    """Whether a cue tells the person what to do (contains an instruction verb)."""
+    """Whether a cue tells the person what to do (an instruction verb or a named drill)."""
     words = re.findall(r"[a-z]+", text.lower())
-    return any(w in ACTION_VERBS for w in words)
+    return any(w in ACTION_VERBS or w in DRILL_NOUNS for w in words)
 
 
 def actionable_share(report: dict | None) -> float:

@@ -147,7 +147,6 @@ CONCEPTS: tuple[Concept, ...] = (
             r"half[- ]reps?",
             r"(?:incomplete|limited|short|reduced) range(?: of motion)?",
             r"(?:didn't|did not|never|not) (?:go|come|get|going|coming|getting) all the way",
-            r"(?:stopp|stop|stopping)" + r"(?:ed)? short",
         ),
     ),
     Concept(
