@@ -71,6 +71,11 @@ def evaluate(title: str, clips: list[tuple[Path, str]], cache: Path, verbose: bo
     print(f"\n{title} (n={n})")
     print(f"  top-1 {top1 / n:.2f} ({top1}/{n})   top-3 {top3 / n:.2f} ({top3}/{n})")
     print(f"  flagged unsure {unsure}/{n}; wrong while sure {wrong_sure}/{n}")
+    leads = [r[2]["candidates"][0]["score"] - r[2]["candidates"][1]["score"] for r in rows]
+    print(
+        f"  lead of the best score over the runner-up: min {min(leads):.2f}, "
+        f"median {sorted(leads)[n // 2]:.2f}"
+    )
     for path, truth, result, _ in rows:
         missed = result["exerciseId"] != truth
         if missed or verbose:

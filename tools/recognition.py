@@ -173,6 +173,8 @@ class Cond:
     hi: float
     margin: float
     weight: float = 1.0
+    # A posture condition: the prototype's whole score is scaled by it (see score_prototype).
+    gate: bool = False
 
     def score(self, value: float) -> float:
         if value is None or math.isnan(value):
@@ -183,14 +185,18 @@ class Cond:
         return max(0.0, 1.0 - gap / self.margin)
 
 
-def deg(feature: str, lo: float, hi: float, weight: float = 1.0, margin: float = 15.0) -> Cond:
+def deg(
+    feature: str, lo: float, hi: float, weight: float = 1.0, margin: float = 15.0, gate=False
+) -> Cond:
     """A condition on an angle feature (margin in degrees)."""
-    return Cond(feature, lo, hi, margin, weight)
+    return Cond(feature, lo, hi, margin, weight, gate)
 
 
-def share(feature: str, lo: float, hi: float, weight: float = 1.0, margin: float = 0.2) -> Cond:
+def share(
+    feature: str, lo: float, hi: float, weight: float = 1.0, margin: float = 0.2, gate=False
+) -> Cond:
     """A condition on a share or a travel in torso lengths."""
-    return Cond(feature, lo, hi, margin, weight)
+    return Cond(feature, lo, hi, margin, weight, gate)
 
 
 @dataclass(frozen=True)
@@ -216,8 +222,8 @@ class Prototype:
         return exercise
 
 
-UPRIGHT = share("upright_share", 0.6, 1.0, 2.0)
-LYING = share("horizontal_share", 0.5, 1.0, 2.0)
+UPRIGHT = share("upright_share", 0.6, 1.0, 2.0, gate=True)
+LYING = share("horizontal_share", 0.5, 1.0, 2.0, gate=True)
 LEGS_STILL = deg("knee_range", 0, 25)
 NOT_OVERHEAD = share("wrists_overhead", 0.0, 0.15)
 
@@ -265,7 +271,7 @@ PROTOTYPES: tuple[Prototype, ...] = (
     Prototype(
         "deadlift",
         (
-            deg("lean_p95", 55, 100, 2.0),
+            deg("lean_p95", 55, 100, 2.0, gate=True),
             deg("lean_range", 30, 100, 1.5),
             deg("hip_range", 50, 150, 1.5),
             deg("knee_p5", 50, 140),
@@ -279,7 +285,7 @@ PROTOTYPES: tuple[Prototype, ...] = (
     Prototype(
         "romanian_deadlift",
         (
-            deg("lean_p95", 50, 100, 2.0),
+            deg("lean_p95", 50, 100, 2.0, gate=True),
             deg("lean_range", 30, 100, 1.5),
             deg("hip_range", 40, 150, 1.5),
             deg("knee_p5", 140, 180, 1.5),
@@ -342,7 +348,7 @@ PROTOTYPES: tuple[Prototype, ...] = (
     Prototype(
         "glute_bridge",
         (
-            deg("lean_p50", 45, 135, 2.0),
+            deg("lean_p50", 45, 135, 2.0, gate=True),
             deg("hip_range", 25, 100, 2.0),
             deg("knee_p50", 50, 130, 1.5),
             deg("elbow_range", 0, 25),
@@ -353,7 +359,7 @@ PROTOTYPES: tuple[Prototype, ...] = (
     Prototype(
         "sit_up",
         (
-            deg("lean_range", 35, 120, 2.0),
+            deg("lean_range", 35, 120, 2.0, gate=True),
             deg("lean_p95", 55, 135, 1.5),
             deg("lean_p5", 0, 60),
             deg("knee_p50", 40, 140, 1.5),
@@ -383,7 +389,7 @@ PROTOTYPES: tuple[Prototype, ...] = (
         "pull_up",
         (
             UPRIGHT,
-            share("wrists_overhead", 0.35, 1.0, 2.0),
+            share("wrists_overhead", 0.35, 1.0, 2.0, gate=True),
             deg("pull_range", 40, 200, 1.5),
             deg("pull_p5", -60, 40),
             deg("elbow_range", 30, 180),
@@ -462,7 +468,7 @@ PROTOTYPES: tuple[Prototype, ...] = (
         "dead_hang",
         (
             UPRIGHT,
-            share("wrists_overhead", 0.6, 1.0, 2.0),
+            share("wrists_overhead", 0.6, 1.0, 2.0, gate=True),
             deg("pull_range", 0, 25, 1.5),
             deg("elbow_p5", 130, 180),
         ),
@@ -471,7 +477,9 @@ PROTOTYPES: tuple[Prototype, ...] = (
     Prototype(
         "bent_over_row",
         (
-            deg("lean_p50", 30, 80, 2.0),
+            deg("lean_p50", 30, 80, 2.0, gate=True),
+            # Hinged at the hips while pulling, not lying straight.
+            deg("hip_p50", 60, 140, 1.5),
             deg("lean_range", 0, 25, 1.5),
             deg("elbow_range", 40, 180, 1.5),
             deg("hip_range", 0, 25),
@@ -512,13 +520,17 @@ def _own_signal(track: PoseTrack, exercise: Exercise) -> float:
 
 
 def score_prototype(proto: Prototype, feats: dict[str, float], track: PoseTrack) -> float:
-    """A prototype's score (0..1): the weighted mean of its conditions and its own counter."""
-    total = sum(c.weight * c.score(feats.get(c.feature, math.nan)) for c in proto.conditions)
-    weight = sum(c.weight for c in proto.conditions)
+    """A prototype's score (0..1): the weighted mean of its conditions and its own counter,
+    scaled by its posture (the lowest of its gate conditions): a movement in another posture
+    cannot be this exercise however well its joints match."""
+    marks = [(c, c.score(feats.get(c.feature, math.nan))) for c in proto.conditions]
+    total = sum(c.weight * m for c, m in marks)
+    weight = sum(c.weight for c, _ in marks)
     if proto.own_signal_weight:
         total += proto.own_signal_weight * _own_signal(track, proto.exercise)
         weight += proto.own_signal_weight
-    return total / weight
+    posture = min((m for c, m in marks if c.gate), default=1.0)
+    return posture * total / weight
 
 
 # ---------------------------------------------------------------------------- recognition

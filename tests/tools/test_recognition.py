@@ -113,6 +113,20 @@ def test_a_named_exercise_that_does_not_fit_is_caught():
     assert judged and all(c["status"] == "not_possible" for c in judged)
 
 
+def test_the_report_carries_the_recognition_and_the_analysis_notices():
+    from tools.report import report_from_findings
+
+    track = push_up_track()
+    squat = resolve_exercise("squat")
+    recognition = {**recognize(track, named=squat), "analysedAs": "squat"}
+    findings = analyze_track(track, squat, recognition=recognition)
+    report = report_from_findings(findings, notices=["The offline coach wrote this."])
+    assert report.recognition.mismatch is True and report.recognition.exerciseId == "push_up"
+    assert [c.exerciseId for c in report.recognition.candidates][0] == "push_up"
+    assert report.notices == [recognition["message"], "The offline coach wrote this."]
+    assert report.overallScore is None and report.unratedReason == recognition["message"]
+
+
 def test_the_right_name_is_not_a_mismatch():
     track = push_up_track()
     result = recognize(track, named=resolve_exercise("push-up"))
