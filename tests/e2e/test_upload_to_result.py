@@ -152,7 +152,7 @@ async def test_squat_clip_from_upload_to_coached_result(server, squat_video):
         assert rep["startTime"] < rep["endTime"]
         assert 30 < rep["kneeAngleBottom"] < 170
     assert data["metrics"] and all(
-        set(m) == {"name", "actual", "target", "status"}
+        set(m) == {"name", "actual", "target", "status", "value", "unit"}
         and m["status"] in ("good", "warning", "error")
         for m in data["metrics"]
     )
@@ -161,9 +161,13 @@ async def test_squat_clip_from_upload_to_coached_result(server, squat_video):
         assert 0 <= issue["frameStart"] <= issue["frameEnd"] < result["totalFrames"]
         assert 0 <= issue["confidenceScore"] <= 1
         assert issue["coachingCue"]
+        # Which reps, what share of them, what was measured (tools.report.Issue).
+        assert set(issue["reps"]) <= set(range(1, 7)) and issue["measured"]
+        assert issue["share"] == (round(len(issue["reps"]) / 6, 2) if issue["reps"] else None)
     assert data["recommendations"]
     complete = events[-1]["data"]
     assert complete["overallScore"] == result["overallScore"]
+    assert complete["unratedReason"] is None and result["unratedReason"] is None
     assert complete["resultId"]
 
     assert session.json()["data"]["status"] == "completed"
