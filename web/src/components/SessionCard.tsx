@@ -10,6 +10,11 @@ const STATUS: Record<string, [string, string]> = {
   failed: ["Failed", "bg-red-100 text-red-900"],
 };
 
+/** The session's exercise, or what to call it while the service is still recognising it. */
+export function exerciseLabel(s: { exerciseName: string }): string {
+  return s.exerciseName || "Unnamed exercise";
+}
+
 export function sessionHref(s: { id: string; status: string }): string {
   return s.status === "completed" ? `/results/${s.id}` : `/sessions/${s.id}/progress`;
 }
@@ -30,14 +35,14 @@ export function SessionCard({ session, actions }: { session: SessionItem; action
   const [label, tone] = STATUS[session.status] ?? [session.status, "bg-slate-100 text-slate-800"];
   return (
     <article className="card flex flex-col gap-3 p-4 sm:p-4">
-      <Link to={sessionHref(session)} className="group block rounded-xl" aria-label={`${session.exerciseName}, ${formatDate(session.createdAt, true)}: open`}>
+      <Link to={sessionHref(session)} className="group block rounded-xl" aria-label={`${exerciseLabel(session)}, ${formatDate(session.createdAt, true)}: open`}>
         <SessionThumb url={session.thumbnailUrl} alt="" />
       </Link>
       <div className="flex items-start justify-between gap-2">
         <div className="min-w-0">
           <h3 className="truncate font-semibold">
             <Link to={sessionHref(session)} className="hover:underline">
-              {session.exerciseName}
+              {exerciseLabel(session)}
             </Link>
           </h3>
           <p className="text-sm text-slate-600">{formatDate(session.createdAt, true)}</p>

@@ -16,15 +16,18 @@ export interface UploadHandle {
 export function uploadVideo(
   file: Blob,
   filename: string,
-  exercise: { name: string; id?: string },
+  /** null: let the service recognise the exercise from the movement. */
+  exercise: { name: string; id?: string } | null,
   onProgress: (fraction: number) => void,
 ): UploadHandle {
   const xhr = new XMLHttpRequest();
   const promise = new Promise<Uploaded>((resolve, reject) => {
     const form = new FormData();
     form.append("video", file, filename);
-    form.append("exerciseName", exercise.name);
-    if (exercise.id) form.append("exerciseId", exercise.id);
+    if (exercise) {
+      form.append("exerciseName", exercise.name);
+      if (exercise.id) form.append("exerciseId", exercise.id);
+    }
     xhr.open("POST", "/v1/analysis/upload");
     const token = getToken();
     if (token) xhr.setRequestHeader("Authorization", `Bearer ${token}`);

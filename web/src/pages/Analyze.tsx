@@ -14,6 +14,9 @@ import { useTitle } from "../lib/useTitle";
 
 type Mode = "upload" | "record";
 
+/** The exercise choice that lets the service recognise the exercise from the movement. */
+const RECOGNISE = "recognise";
+
 interface Picked {
   blob: Blob;
   name: string;
@@ -92,10 +95,12 @@ export function AnalyzePage() {
 
   const list = exercises.data?.exercises ?? [];
   const exercise = list.find((e) => e.id === exerciseId);
+  const recognise = exerciseId === RECOGNISE;
+  const chosen = recognise || !!exercise;
   useEffect(() => {
     // A stale ?exercise= that is not in the catalog: fall back to choosing.
-    if (exercises.data && exerciseId && !exercise) setExerciseId("");
-  }, [exercises.data, exerciseId, exercise]);
+    if (exercises.data && exerciseId && !chosen) setExerciseId("");
+  }, [exercises.data, exerciseId, chosen]);
 
   const pickFile = async (file: File) => {
     setUploadError(null);
@@ -120,10 +125,10 @@ export function AnalyzePage() {
   };
 
   const send = async () => {
-    if (!picked || !exercise) return;
+    if (!picked || !chosen) return;
     setUploadError(null);
     setProgress(0);
-    handle.current = uploadVideo(picked.blob, picked.name, { name: exercise.name, id: exercise.id }, setProgress);
+    handle.current = uploadVideo(picked.blob, picked.name, exercise ? { name: exercise.name, id: exercise.id } : null, setProgress);
     try {
       const res = await handle.current.promise;
       client.invalidateQueries({ queryKey: ["sessions"] });
@@ -153,6 +158,7 @@ export function AnalyzePage() {
             </label>
             <select id="exercise" className="input" value={exerciseId} onChange={(e) => setExerciseId(e.target.value)} disabled={uploading}>
               <option value="">{exercises.isPending ? "Loading…" : "Choose an exercise"}</option>
+              <option value={RECOGNISE}>Not sure — let Biome recognise it</option>
               {list.map((e) => (
                 <option key={e.id} value={e.id}>
                   {e.name}
@@ -160,6 +166,7 @@ export function AnalyzePage() {
               ))}
             </select>
             {exercises.isError && <p className="mt-2 text-sm text-red-800">{describeError(exercises.error)}</p>}
+            {recognise && <p className="mt-3 text-sm text-slate-700">Biome will tell from the movement which exercise it is. Film from the side if you can.</p>}
             {exercise && (
               <p className="mt-3 text-sm text-slate-700">
                 {advice ?? "Film with your whole body in frame, camera still at hip height."}
@@ -237,11 +244,11 @@ export function AnalyzePage() {
               </div>
             ) : (
               <>
-                <button type="button" className="btn-primary" disabled={!picked || !exercise} onClick={send}>
+                <button type="button" className="btn-primary" disabled={!picked || !chosen} onClick={send}>
                   Upload and analyse
                 </button>
-                {!exercise && <p className="mt-2 text-sm text-slate-600">Choose the exercise first.</p>}
-                {exercise && !picked && <p className="mt-2 text-sm text-slate-600">Add a video first.</p>}
+                {!chosen && <p className="mt-2 text-sm text-slate-600">Choose the exercise first.</p>}
+                {chosen && !picked && <p className="mt-2 text-sm text-slate-600">Add a video first.</p>}
               </>
             )}
             {uploadError !== null && (

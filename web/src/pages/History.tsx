@@ -5,7 +5,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { api, unwrap } from "../api/client";
 import type { Exercise, SessionItem, SessionList } from "../api/types";
 import { ConfirmDialog } from "../components/ConfirmDialog";
-import { SessionCard } from "../components/SessionCard";
+import { SessionCard, exerciseLabel } from "../components/SessionCard";
 import { Empty, ErrorNote, PageHeader, Spinner, formatDate } from "../components/ui";
 import { useTitle } from "../lib/useTitle";
 
@@ -107,7 +107,7 @@ export function HistoryPage() {
                 <SessionCard
                   session={s}
                   actions={
-                    <button type="button" className="btn-ghost -ml-2 self-start text-red-800 hover:bg-red-50" onClick={() => setToDelete(s)} aria-label={`Delete ${s.exerciseName} from ${formatDate(s.createdAt, true)}`}>
+                    <button type="button" className="btn-ghost -ml-2 self-start text-red-800 hover:bg-red-50" onClick={() => setToDelete(s)} aria-label={`Delete ${exerciseLabel(s)} from ${formatDate(s.createdAt, true)}`}>
                       Delete
                     </button>
                   }
@@ -142,7 +142,7 @@ export function HistoryPage() {
         onConfirm={() => toDelete && remove.mutate(toDelete.id)}
       >
         <p>
-          The {toDelete?.exerciseName.toLowerCase()} analysis from {formatDate(toDelete?.createdAt, true)}, its video and its results will be removed for good.
+          The {toDelete ? exerciseLabel(toDelete).toLowerCase() : ""} analysis from {formatDate(toDelete?.createdAt, true)}, its video and its results will be removed for good.
         </p>
         {remove.isError && (
           <div className="mt-3">
