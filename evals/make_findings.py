@@ -56,7 +56,7 @@ def main() -> int:
         )
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
-    print(f"wrote {len(results)} clips to {OUT.relative_to(REPO)}")
+    print(f"wrote {len(results)} clips to {OUT}")
     return 0
 
 

@@ -439,12 +439,6 @@ class Edit:
     replacement: str | None = None
 
 
-def _fmt_reps(reps: list[int]) -> str:
-    if len(reps) == 1:
-        return f"rep {reps[0]}"
-    return "reps " + ", ".join(str(r) for r in reps[:-1]) + f" and {reps[-1]}"
-
-
 def _rep_numbers(group: str) -> list[int]:
     numbers = [int(n) for n in re.findall(r"\d+", group)]
     if len(numbers) == 2 and re.search(r"\d\s*(?:to|through|-|–)\s*\d", group):
@@ -595,8 +589,12 @@ class _Sentence:
             if with_fault and not set(numbers) <= with_fault:
                 wrong = sorted(set(numbers) - with_fault)
                 names = ", ".join(c.name.lower() for c in concepts)
-                if len(refs) == 1 and self.lowered[start:end].startswith(("rep", "repetition")):
-                    self.fixes.append((start, end, _fmt_reps(sorted(with_fault))))
+                # One fault rep: naming it makes the sentence true. Several: which one the
+                # sentence meant (and its numbers) is unknown, so it is dropped instead.
+                written = self.text[start:end]
+                if len(refs) == 1 and len(with_fault) == 1 and written.lower().startswith("rep"):
+                    word = "Rep" if written[0] == "R" else "rep"
+                    self.fixes.append((start, end, f"{word} {min(with_fault)}"))
                 self.problems.append(f"ties {names} to rep {wrong[0]}, which did not have it")
 
     def _claim_of(self, position: int) -> list[Concept]:
