@@ -25,6 +25,9 @@ def _serve(args: argparse.Namespace) -> int:
         log_config=None,
         access_log=False,
         server_header=False,
+        # A socket message is one small JSON question (api/parsing.py refuses > 64 kB with an
+        # error event); a frame past this is not even buffered: the socket closes with 1009.
+        ws_max_size=256 * 1024,
         # On SIGTERM, requests still open after this long (a slow upload) are cut, so the
         # lifespan can hand running analyses back and the process exits promptly.
         timeout_graceful_shutdown=5,

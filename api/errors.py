@@ -7,6 +7,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from starlette.routing import Match, Mount
 
 from api.logs import request_id
 
@@ -95,11 +96,33 @@ _HTTP_CODES = {
 async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code = _HTTP_CODES.get(exc.status_code, "VALIDATION_ERROR")
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # Each method has a route of its own, and the router names only the first route's
+        # methods: list every method the path answers.
+        # (Routing rewrote the scope's root_path for the mount it went into: start from the top.)
+        top = {**request.scope, "root_path": request.scope.get("app_root_path", "")}
+        headers["Allow"] = ", ".join(_allowed_methods(request.app.routes, top))
     return JSONResponse(
         error_body(code, exc.detail or "Request failed"),
         status_code=exc.status_code,
-        headers=exc.headers,
+        headers=headers,
     )
+
+
+def _allowed_methods(routes, scope) -> list[str]:
+    """The methods some route answers on this path, routed as the router does: a mount that
+    takes the path takes every method, so nothing after it is reached."""
+    methods: set[str] = set()
+    for route in routes:
+        match, child = route.matches(scope)
+        if match == Match.NONE:
+            continue
+        if isinstance(route, Mount):
+            methods.update(_allowed_methods(route.routes, {**scope, **child}))
+            break
+        methods.update(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 async def unhandled_error_handler(request: Request, exc: Exception) -> JSONResponse:

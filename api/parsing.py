@@ -10,6 +10,7 @@ never an exception nothing expected. Handlers get plain Python values of the dec
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import re
@@ -17,9 +18,12 @@ import uuid
 from collections.abc import Collection
 from typing import Any
 
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema.exceptions import best_match
 from starlette.requests import HTTPConnection, Request
 
 from api.errors import ApiError
+from api.schemas import COMPONENTS
 
 # Our largest JSON body is a chat message of 2,000 characters, ≤ 12 kB even as \uXXXX escapes.
 MAX_JSON_BYTES = 64 * 1024
@@ -33,8 +37,9 @@ _STRUCTURE = re.compile(r'[\[\]{}"\\]')
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+# RFC 3339 (any case T/Z, up to nanoseconds), also without seconds or offset (then UTC).
 _DATETIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$", re.ASCII
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})?$", re.ASCII
 )
 UTC_MIN = dt.datetime.min.replace(tzinfo=dt.UTC)
 UTC_MAX = dt.datetime.max.replace(tzinfo=dt.UTC)
@@ -155,7 +160,44 @@ async def json_body(request: Request, max_bytes: int = MAX_JSON_BYTES) -> dict:
     value = json_value(bytes(body), max_bytes)
     if not isinstance(value, dict):
         raise invalid(None, "not_object", "The body must be a JSON object")
+    validator = _body_validator(request.scope.get("endpoint"))
+    if validator is not None and (error := best_match(validator.iter_errors(value))) is not None:
+        raise _schema_error(error)
     return value
+
+
+@functools.cache
+def _body_validator(handler: Any) -> Draft202012Validator | None:
+    """The JSON Schema the handler's ``@operation`` declares for its JSON body, so the server
+    accepts exactly what the contract says (None for a handler that declares none)."""
+    operation = getattr(handler, "__openapi__", None)
+    body = getattr(operation, "body", None) or {}
+    schema = body.get("content", {}).get("application/json", {}).get("schema")
+    if schema is None:
+        return None
+    # References point into the components, as in openapi.json.
+    document = {**schema, "components": {"schemas": COMPONENTS}}
+    return Draft202012Validator(document, format_checker=FormatChecker())
+
+
+def _schema_error(error: ValidationError) -> ApiError:
+    path = list(error.absolute_path)
+    field = str(path[0]) if path else None
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    if error.validator == "required":
+        field = next((str(n) for n in error.validator_value if n not in instance), field)
+        return invalid(field, "missing", f"{field} is required")
+    if error.validator == "additionalProperties":
+        properties = error.schema.get("properties", {})
+        extra = next((str(k) for k in instance if k not in properties), "")
+        return invalid(
+            extra[:100] or None, "unknown", f"Unknown field {extra[:100]!r}: not part of this body"
+        )
+    reason = str(error.validator)
+    # The constraint, not the value: a hostile value is not echoed back.
+    bound = error.validator_value
+    detail = f" {bound}" if isinstance(bound, (int, float, str)) and len(str(bound)) < 80 else ""
+    return invalid(field, reason, f"{field or 'The body'} fails the '{reason}{detail}' rule")
 
 
 def text_field(
@@ -258,12 +300,12 @@ def query_date(conn: HTTPConnection, name: str, end_of_day: bool = False) -> dt.
             day = dt.date.fromisoformat(raw)
             value = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
         elif _DATETIME.match(raw):
-            value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            value = dt.datetime.fromisoformat(re.sub("[Zz]$", "+00:00", raw))
         else:
             raise ValueError(raw)
     except ValueError as exc:
         raise invalid(
-            name, "date", f"{name} must be an ISO date or date-time (YYYY-MM-DD[THH:MM[:SS]±HH:MM])"
+            name, "date", f"{name} must be a date (YYYY-MM-DD) or an RFC 3339 date-time"
         ) from exc
     if value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
@@ -271,3 +313,9 @@ def query_date(conn: HTTPConnection, name: str, end_of_day: bool = False) -> dt.
         return value.astimezone(dt.UTC)
     except OverflowError:
         return UTC_MIN if value.utcoffset() > dt.timedelta(0) else UTC_MAX
+
+
+# The declared schema of a ``query_date`` parameter.
+DATE_OR_DATE_TIME = {
+    "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]
+}

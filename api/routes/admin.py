@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import uuid
 
 from piccolo.query.functions.aggregate import Avg, Sum
 from starlette.requests import Request
@@ -12,9 +11,10 @@ from starlette.requests import Request
 from api.auth import require_admin
 from api.errors import ApiError, ok
 from api.openapi import ADMIN, json_body, operation, query
+from api.parsing import json_body as read_json
+from api.parsing import query_text, uuid_of
 from api.results import iso, num
-from api.routes.analysis import MAX_PAGE_SIZE, int_param
-from api.routes.auth import json_body as read_json
+from api.routes.analysis import MAX_PAGE, MAX_PAGE_SIZE, int_param
 from api.schemas import (
     DATE_TIME,
     UUID,
@@ -29,6 +29,7 @@ from api.schemas import (
     string,
 )
 from api.tables import SESSION_STATUSES, AnalysisResult, AnalysisSession, User
+from api.textsearch import contains
 
 ADMIN_USER = obj(
     {
@@ -60,7 +61,7 @@ def admin_user_json(row: dict) -> dict:
     tag="Admin",
     access=ADMIN,
     params=(
-        query("page", integer(minimum=1, default=1), "1-based page"),
+        query("page", integer(minimum=1, maximum=MAX_PAGE, default=1), "1-based page"),
         query("limit", integer(minimum=1, maximum=MAX_PAGE_SIZE, default=20), "Page size"),
         query("search", string(maxLength=100), "Part of an email or username"),
     ),
@@ -73,19 +74,12 @@ def admin_user_json(row: dict) -> dict:
 )
 async def list_users(request: Request):
     await require_admin(request)
-    page = int_param(request, "page", 1, 1, 10**6)
+    page = int_param(request, "page", 1, 1, MAX_PAGE)
     limit = int_param(request, "limit", 20, 1, MAX_PAGE_SIZE)
     query_ = User.select().order_by(User.created_at).order_by(User.id)
     count = User.count()
-    if search := (request.query_params.get("search") or "").strip():
-        if len(search) > 100:
-            raise ApiError("VALIDATION_ERROR", "search is too long", {"field": "search"})
-        pattern = f"%{search}%"
-        # SQLite's LIKE already ignores case (and it has no ILIKE).
-        if User._meta.db.engine_type == "postgres":
-            where = User.email.ilike(pattern) | User.username.ilike(pattern)
-        else:
-            where = User.email.like(pattern) | User.username.like(pattern)
+    if search := query_text(request, "search", 100):
+        where = contains(User.email, search) | contains(User.username, search)
         query_, count = query_.where(where), count.where(where)
     total = await count
     rows = await query_.limit(limit).offset((page - 1) * limit)
@@ -114,14 +108,11 @@ async def list_users(request: Request):
         )
     ),
     responses={200: ("The account", envelope(obj({"user": ADMIN_USER})))},
-    errors={404: "No such user"},
+    errors={404: "No such user", 409: "An administrator cannot disable or demote themselves"},
 )
 async def update_user(request: Request):
     admin = await require_admin(request)
-    try:
-        target = uuid.UUID(request.path_params["user_id"])
-    except ValueError:
-        target = None
+    target = uuid_of(request.path_params["user_id"])
     row = target and await User.select().where(User.id == target).first()
     if not row:
         raise ApiError("NOT_FOUND", "No such user")
@@ -139,7 +130,7 @@ async def update_user(request: Request):
         values.get(User.is_active) is False or values.get(User.role) == "user"
     ):
         # The last door into the admin endpoints must not lock itself.
-        raise ApiError("VALIDATION_ERROR", "Administrators cannot disable or demote themselves")
+        raise ApiError("CONFLICT", "Administrators cannot disable or demote themselves")
     if values:
         values[User.updated_at] = dt.datetime.now(dt.UTC)
         await User.update(values).where(User.id == row["id"])

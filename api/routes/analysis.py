@@ -354,9 +354,10 @@ async def completed_report(request: Request) -> tuple[dict, Report]:
 
 
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 10**6
 
 
-def int_param(request: Request, name: str, default: int, lo: int, hi: int = 10**6) -> int:
+def int_param(request: Request, name: str, default: int, lo: int, hi: int = MAX_PAGE) -> int:
     return parsing.query_int(request, name, default, lo, hi)
 
 
@@ -381,11 +382,11 @@ HISTORY_ITEM = obj(
     summary="The caller's analysis history, newest first",
     tag="Analysis",
     params=(
-        query("page", integer(minimum=1, default=1), "1-based page"),
+        query("page", integer(minimum=1, maximum=MAX_PAGE, default=1), "1-based page"),
         query("limit", integer(minimum=1, maximum=MAX_PAGE_SIZE, default=10), "Page size"),
         query("exerciseId", string(format="uuid"), "Only this exercise"),
-        query("dateFrom", string(), "ISO date or date-time, inclusive"),
-        query("dateTo", string(), "ISO date (the whole day) or date-time, inclusive"),
+        query("dateFrom", parsing.DATE_OR_DATE_TIME, "Date or RFC 3339 date-time, inclusive"),
+        query("dateTo", parsing.DATE_OR_DATE_TIME, "Date (the whole day) or date-time, inclusive"),
     ),
     responses={
         200: (
@@ -396,7 +397,7 @@ HISTORY_ITEM = obj(
 )
 async def list_sessions(request: Request):
     user = await current_user(request)
-    page = int_param(request, "page", 1, 1, 10**6)
+    page = int_param(request, "page", 1, 1, MAX_PAGE)
     limit = int_param(request, "limit", 10, 1, MAX_PAGE_SIZE)
     where = AnalysisSession.user_id == user["id"]
     if (exercise_id := parsing.query_uuid(request, "exerciseId")) is not None:

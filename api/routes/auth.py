@@ -13,7 +13,7 @@ from api.errors import ApiError, ok
 from api.openapi import PUBLIC, operation
 from api.openapi import json_body as body_of
 from api.parsing import json_body, text_field
-from api.schemas import envelope, obj, ref, string
+from api.schemas import envelope, nullable, obj, ref, string
 from api.tables import User
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -36,13 +36,13 @@ REGISTER = obj(
         "email": string(format="email", maxLength=255),
         "username": string(pattern="^[A-Za-z0-9_.-]{3,100}$"),
         "password": string(minLength=8, maxLength=256),
-        "firstName": string(maxLength=100),
-        "lastName": string(maxLength=100),
+        "firstName": nullable(string(maxLength=100)),
+        "lastName": nullable(string(maxLength=100)),
     },
     required=["email", "username", "password"],
     open_=True,
 )
-LOGIN = obj({"email": string(), "password": string()}, open_=True)
+LOGIN = obj({"email": string(maxLength=255), "password": string(maxLength=256)}, open_=True)
 
 
 @operation(
@@ -111,10 +111,12 @@ async def register(request: Request):
 )
 async def login(request: Request):
     body = await json_body(request)
-    email = text_field(body, "email", required=True).lower()
-    password = body.get("password")
-    if not isinstance(password, str):
-        raise ApiError("VALIDATION_ERROR", "password is required", {"field": "password"})
+    # A blank email is well-formed and names no account: 401 like any other unknown one.
+    email, password = body.get("email"), body.get("password")
+    for value, field in ((email, "email"), (password, "password")):
+        if not isinstance(value, str):
+            raise ApiError("VALIDATION_ERROR", f"{field} is required", {"field": field})
+    email = email.strip().lower()
     user = await User.select().where(User.email == email).first()
     # Verify even for an unknown email so timing does not tell which emails exist.
     valid = await verify_password(user["password_hash"] if user else None, password)

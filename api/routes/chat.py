@@ -44,7 +44,10 @@ MESSAGE = obj(
     required=["id", "role", "text", "createdAt"],
 )
 ASK_BODY = body_schema(
-    obj({"message": string(minLength=1, maxLength=MAX_MESSAGE_CHARS)}, required=["message"])
+    obj(
+        {"message": string(minLength=1, maxLength=MAX_MESSAGE_CHARS, pattern=r"\S")},
+        required=["message"],
+    )
 )
 
 

@@ -106,6 +106,17 @@ async def put_profile(request: Request):
     if content_type.startswith("multipart/form-data"):
         form = await parse_multipart(request, state.settings.tmp_dir, MAX_IMAGE_BYTES)
         try:
+            unknown = (set(form.fields) - {"firstName", "lastName"}) | (
+                set(form.files) - {"profileImage"}
+            )
+            if unknown:
+                # As for the JSON body: a misspelt field is an error, not silently ignored.
+                name = sorted(unknown)[0][:100]
+                raise ApiError(
+                    "VALIDATION_ERROR",
+                    f"Unknown field {name!r}: not part of this form",
+                    {"field": name, "reason": "unknown"},
+                )
             for field, column in (("firstName", User.first_name), ("lastName", User.last_name)):
                 if field in form.fields:
                     values[column] = _name(form.fields[field], field)

@@ -163,7 +163,7 @@ async def test_admin_lists_disables_and_reports(client):
     self_demote = await client.patch(
         f"/v1/admin/users/{admin['user']['id']}", headers=auth(admin), json={"role": "user"}
     )
-    assert self_demote.status_code == 400
+    assert self_demote.status_code == 409
     missing = await client.patch(
         f"/v1/admin/users/{uuid.uuid4()}", headers=auth(admin), json={"isActive": True}
     )
