@@ -239,10 +239,9 @@ class WorkerPool:
                     slot.start()
                 raise
         except asyncio.CancelledError:
-            # The job is abandoned (shutdown): its process may still be busy with it.
+            # The job is abandoned (shutdown): its process may still be busy with it. The next
+            # job, if any, finds the slot empty and starts a process.
             slot.kill()
-            if not self._stopping:
-                slot.start()
             raise
         finally:
             self._idle.put_nowait(slot)
