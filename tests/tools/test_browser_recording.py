@@ -51,7 +51,10 @@ def test_probe_reads_frames_and_duration_from_the_packets(recording):
     assert info.codec.upper().startswith("VP8")
     # The recording holds the whole clip once (it runs 0.3 s longer than the clip plays).
     assert CLIP_S - 0.5 <= info.duration_s <= CLIP_S + 2.0
-    assert info.fps == pytest.approx(30, abs=1.5)
+    # The camera runs at 30 fps; a starved Chromium drops frames (seen at load 16 on two
+    # cores), so the rate is the recording's own: its frames over its span.
+    assert 15 <= info.fps <= 31
+    assert info.frame_count / info.fps == pytest.approx(info.duration_s)
     count = 0
     cap = cv2.VideoCapture(str(recording))
     while cap.grab():
