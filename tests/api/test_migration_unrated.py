@@ -10,12 +10,14 @@ import uuid
 import pytest
 from asyncpg.exceptions import NotNullViolationError
 
+from api import progress
 from api.results import load_report, save_report
-from api.tables import AnalysisResult, AnalysisSession, FormIssue, Metric
+from api.tables import AnalysisResult, AnalysisSession, FormIssue, Metric, UserProgress
 from tests.api.test_results import REPORT, UNRATED, _session
 from tools.report import Report
 
 migration = importlib.import_module("migrations.biome_2026_12_01t22_00_00_000000")
+recompute = importlib.import_module("migrations.biome_2026_12_01t22_00_01_000000")
 
 NOT_NULL = (sqlite3.IntegrityError, NotNullViolationError)
 LEGACY = {  # what an unrated set was stored as before: a stand-in 0 and a notice
@@ -57,6 +59,7 @@ async def test_forwards_keeps_rows_children_and_cascades(app, user):
         rated, legacy, blocked = [await _session(user) for _ in range(3)]
         await save_report(rated["id"], REPORT)
         await save_report(legacy["id"], LEGACY)
+        await progress.refresh_for_session(rated["id"])  # the stand-in 0 pulls the average down
         with pytest.raises(NOT_NULL):  # NOT NULL holds before the change
             await AnalysisResult.insert(
                 AnalysisResult(session_id=blocked["id"], overall_score=None, total_frames=1)
@@ -68,6 +71,15 @@ async def test_forwards_keeps_rows_children_and_cascades(app, user):
                 AnalysisResult.id.is_in(nulls)
             )
 
+    row = await UserProgress.select().where(UserProgress.user_id == rated["user_id"]).first()
+    assert float(row["average_score"]) == 3.2  # (6.5 + the stand-in 0) / 2, until recomputed
+    await recompute.recompute_progress()
+    row = await UserProgress.select().where(UserProgress.user_id == rated["user_id"]).first()
+    assert (float(row["average_score"]), row["unrated_analyses"], row["total_analyses"]) == (
+        6.5,
+        1,
+        2,
+    )
     _, report = await load_report(rated["id"])
     assert report == Report.model_validate(REPORT)  # rows and child rows kept
     _, old = await load_report(legacy["id"])
