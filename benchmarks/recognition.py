@@ -6,7 +6,9 @@
    all push-ups, whatever their form.
 
 Prints top-1 and top-3 accuracy, how many were flagged unsure, every miss, and the confusion
-matrix (rows: true, columns: recognised). heldout/ is never read. Nothing is trained: the
+matrix (rows: true, columns: recognised); then, for the real clips, how often a wrong name
+(each clip named as each other labelled exercise) is caught as a mismatch, and how often the
+right name is wrongly flagged. heldout/ is never read. Nothing is trained: the
 prototypes are hand-set in tools/recognition.py (docs/recognition.md says how they were set).
 
 Pose tracks are the cache of benchmarks/accuracy.py (benchmarks/out/tracks, git-ignored); a
@@ -54,13 +56,16 @@ def truth_of(clip: Path) -> str:
 
 
 def evaluate(title: str, clips: list[tuple[Path, str]], cache: Path, verbose: bool) -> None:
+    from tools.exercises import resolve_exercise
     from tools.recognition import recognize
 
     rows = []
     for path, truth in clips:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = recognize(load_track(path, cache))
+            # Named rightly: the recognised exercise does not depend on the name, and a
+            # mismatch here would be a false alarm.
+            result = recognize(load_track(path, cache), named=resolve_exercise(truth))
         top3 = [c["exerciseId"] for c in result["candidates"]]
         rows.append((path, truth, result, top3))
     n = len(rows)
@@ -70,7 +75,9 @@ def evaluate(title: str, clips: list[tuple[Path, str]], cache: Path, verbose: bo
     wrong_sure = sum(r[2]["sure"] and r[2]["exerciseId"] != r[1] for r in rows)
     print(f"\n{title} (n={n})")
     print(f"  top-1 {top1 / n:.2f} ({top1}/{n})   top-3 {top3 / n:.2f} ({top3}/{n})")
+    alarms = sum(r[2]["mismatch"] for r in rows)
     print(f"  flagged unsure {unsure}/{n}; wrong while sure {wrong_sure}/{n}")
+    print(f"  named rightly yet flagged as a mismatch {alarms}/{n}")
     leads = [r[2]["candidates"][0]["score"] - r[2]["candidates"][1]["score"] for r in rows]
     print(
         f"  lead of the best score over the runner-up: min {min(leads):.2f}, "
@@ -94,6 +101,35 @@ def evaluate(title: str, clips: list[tuple[Path, str]], cache: Path, verbose: bo
             print("  " + f"{true:{width}s} " + " ".join(f"{c or '.':>6}" for c in counts))
 
 
+def mismatches(clips: list[tuple[Path, str]], cache: Path) -> None:
+    """Every clip named as each of the other labelled exercises: is the wrong name caught?"""
+    from tools.exercises import resolve_exercise
+    from tools.recognition import recognize
+
+    labels = sorted({truth for _, truth in clips})
+    caught = wrong = false_alarms = 0
+    missed: dict[tuple[str, str], int] = {}
+    for path, truth in clips:
+        track = load_track(path, cache)
+        for name in labels:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                flagged = recognize(track, named=resolve_exercise(name))["mismatch"]
+            if name == truth:
+                false_alarms += flagged
+                continue
+            wrong += 1
+            caught += flagged
+            if not flagged:
+                missed[(truth, name)] = missed.get((truth, name), 0) + 1
+    n = len(clips)
+    print(f"\nWrong names (each clip named as each other label, n={wrong})")
+    print(f"  caught {caught / wrong:.2f} ({caught}/{wrong})")
+    print(f"  false alarms on the right name {false_alarms}/{n}")
+    for (truth, name), count in sorted(missed.items()):
+        print(f"  not caught: {truth} named {name} ({count})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=ROOT / "benchmarks" / "out" / "tracks")
@@ -111,6 +147,7 @@ def main() -> None:
         args.cache,
         args.verbose,
     )
+    mismatches([(p, truth_of(p)) for p in videos], args.cache)
     pushups = [p for label in ("correct", "wrong") for p in sorted((PUSHUPS / label).glob("*.mp4"))]
     evaluate(
         "Labelled push-up set (labelled_sets/pushup_correct_wrong, correct + wrong)",

@@ -55,8 +55,8 @@ SURE_SCORE = 0.75
 SURE_LEAD = 0.08
 # A named exercise "does not fit" when its prototype scores below FIT_MIN while the best one
 # scores at least FIT_LEAD more and is itself at least SURE_SCORE.
-FIT_MIN = 0.6
-FIT_LEAD = 0.2
+FIT_MIN = 0.7
+FIT_LEAD = 0.15
 
 # Posture guard per rep: the torso lean band each family's reps are done in. A rep whose
 # frames are mostly (more than OUT_OF_POSTURE_MAX) outside the band is not a rep of it.
