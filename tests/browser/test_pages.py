@@ -21,6 +21,7 @@ from tests.browser.app import (
     upload,
     wait_analysed,
 )
+from tests.browser.flows import READ_PROGRESS
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -30,7 +31,8 @@ def analysing_ready(page) -> None:
     bar = page.get_by_role("progressbar", name=re.compile("analysis", re.I))
     bar.wait_for(state="visible")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('progress')].some(e => e.value > 0)",
+        f"() => [...document.querySelectorAll('progress, [role=progressbar]')]"
+        f".some(e => ({READ_PROGRESS})(e) > 0)",
         timeout=90_000,
     )
 
