@@ -1135,8 +1135,8 @@ export interface operations {
                 "multipart/form-data": {
                     /** @description MP4, MOV, AVI or WebM (by content), ≤ 100 MB, ≤ 5 minutes */
                     video: string;
-                    /** @description e.g. Squat, push-up */
-                    exerciseName: string;
+                    /** @description e.g. Squat, push-up. Optional: without it (and without exerciseId) the exercise is recognised from the movement, and the session's exerciseName is empty until the result names it */
+                    exerciseName?: string;
                     /** @description Optional: an id from GET /exercises */
                     exerciseId?: string;
                 };
