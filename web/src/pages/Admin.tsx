@@ -67,7 +67,7 @@ export function AdminPage() {
       ) : (
         <dl className="grid grid-cols-2 gap-4 lg:grid-cols-4">
           <Stat label="Users (active)" value={`${s.users.total} (${s.users.active})`} />
-          <Stat label="Analyses, last 24 h" value={`${s.sessions.total} (${s.sessions.last24h})`} />
+          <Stat label="Analyses (last 24 h)" value={`${s.sessions.total} (${s.sessions.last24h})`} />
           <Stat label="Failed analyses" value={s.sessions.byStatus.failed} />
           <Stat label="Average score" value={s.analyses.averageScore === null ? "—" : s.analyses.averageScore.toFixed(1)} />
           <Stat label="Average processing" value={s.analyses.averageProcessingTime === null ? "—" : `${s.analyses.averageProcessingTime.toFixed(0)} s`} />

@@ -29,9 +29,9 @@ async function putMultipart(form: FormData): Promise<{ user: Profile }> {
 function Avatar({ user }: { user: Profile }) {
   const initials = ((user.firstName?.[0] ?? "") + (user.lastName?.[0] ?? "") || user.username[0] || "?").toUpperCase();
   return user.profileImageUrl ? (
-    <img src={user.profileImageUrl} alt="Your profile picture" className="size-20 rounded-full object-cover ring-2 ring-white" />
+    <img src={user.profileImageUrl} alt="Your profile picture" className="size-20 shrink-0 rounded-full object-cover ring-2 ring-white" />
   ) : (
-    <span className="flex size-20 items-center justify-center rounded-full bg-brand-700 text-2xl font-bold text-white" aria-hidden="true">
+    <span className="flex size-20 shrink-0 items-center justify-center rounded-full bg-brand-700 text-2xl font-bold text-white" aria-hidden="true">
       {initials}
     </span>
   );

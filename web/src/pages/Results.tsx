@@ -1,5 +1,5 @@
 /** Results: the video with its skeleton, the timeline, the score and everything the analysis found. */
-import { useMemo, useRef, useState } from "react";
+import { useMemo, useRef, useState, type RefObject } from "react";
 import { Link, useParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
@@ -192,10 +192,32 @@ function ListCard({ title, items, empty }: { title: string; items: string[]; emp
   );
 }
 
+/** The player and its timeline. The playing frame lives here, so playback re-renders only these. */
+function PlayerWithTimeline(props: {
+  player: RefObject<PosePlayerHandle | null>;
+  src: string;
+  pose: Pose | undefined;
+  poseState: "loading" | "ready" | "missing";
+  fps: number;
+  frameCount: number;
+  reps: Rep[];
+  issues: Issue[];
+  onSeek: (frame: number) => void;
+}) {
+  const [frame, setFrame] = useState(0);
+  return (
+    <>
+      <PosePlayer ref={props.player} src={props.src} pose={props.pose} poseState={props.poseState} fps={props.fps} frameCount={props.frameCount} onFrame={setFrame} />
+      <div className="mt-4">
+        <Timeline reps={props.reps} issues={props.issues} frameCount={props.frameCount} fps={props.fps} frame={frame} onSeek={props.onSeek} />
+      </div>
+    </>
+  );
+}
+
 export default function ResultsPage() {
   const { id = "" } = useParams();
   const player = useRef<PosePlayerHandle>(null);
-  const [frame, setFrame] = useState(0);
   const path = { params: { path: { session_id: id } } };
   const results = useQuery({
     queryKey: ["results", id],
@@ -297,18 +319,17 @@ export default function ResultsPage() {
         <div className="no-print min-w-0 space-y-4">
           {s.videoUrl ? (
             <div className="card no-print p-3 sm:p-4">
-              <PosePlayer
-                ref={player}
+              <PlayerWithTimeline
+                player={player}
                 src={s.videoUrl}
                 pose={pose.data}
                 poseState={pose.isPending ? "loading" : pose.isError ? "missing" : "ready"}
                 fps={fps}
                 frameCount={frameCount}
-                onFrame={setFrame}
+                reps={reps}
+                issues={issues}
+                onSeek={seek}
               />
-              <div className="mt-4">
-                <Timeline reps={reps} issues={issues} frameCount={frameCount} fps={fps} frame={frame} onSeek={seek} />
-              </div>
             </div>
           ) : (
             <Notice>The video is no longer stored.</Notice>
