@@ -119,12 +119,12 @@ def build_report(
         findings,
         coach=coach,
         processingTime=round(processing_time, 2),
+        issues=issues,
         strengths=list(coaching.get("strengths") or []),
         recommendations=list(coaching.get("recommendations") or []),
         summary=coaching.get("summary") or "",
         notices=notices,
     )
-    report.issues = issues
     return report.model_dump(mode="json")
 
 
