@@ -18,6 +18,7 @@ from api.db import migrate, seed_exercises, start_engine, stop_engine
 from api.errors import EXCEPTION_HANDLERS
 from api.events import EventBroker
 from api.jobs import LocalJobQueue
+from api.live import LivePool
 from api.middleware import RequestContextMiddleware
 from api.openapi import docs, docs_init, generate, openapi_json, swagger_assets_dir
 from api.ratelimit import RateLimitMiddleware
@@ -29,6 +30,7 @@ from api.routes import (
     exercises,
     files,
     health,
+    live,
     media,
     progress,
     timeline,
@@ -72,6 +74,7 @@ v1 = [
     Route("/health", health.health, methods=["GET"]),
     WebSocketRoute("/ws/analysis/{session_id}", ws.analysis_events),
     WebSocketRoute("/ws/analysis/{session_id}/chat", chat.chat_socket),
+    WebSocketRoute("/ws/live", live.live_socket),
 ]
 
 routes = [
@@ -80,6 +83,7 @@ routes = [
     # The spec's WebSocket URL has no version prefix; /v1/ws/... above serves the same.
     WebSocketRoute("/ws/analysis/{session_id}", ws.analysis_events),
     WebSocketRoute("/ws/analysis/{session_id}/chat", chat.chat_socket),
+    WebSocketRoute("/ws/live", live.live_socket),
     # The contract and its browser (Swagger UI's files come from a wheel: no CDN).
     Route("/openapi.json", openapi_json, methods=["GET"], include_in_schema=False),
     Route("/docs", docs, methods=["GET"], include_in_schema=False),
@@ -106,6 +110,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         state.broker = EventBroker()
         # This process's temporary files; what a killed process left is removed first.
         state.scratch = claim_scratch(settings.tmp_dir, settings.upload_timeout_s + 300)
+        # Live sessions have their own processes: they never wait behind uploads.
+        state.live = LivePool()
         state.pool = WorkerPool(settings.workers, relay_pipeline_event(state.broker))
         runner = AnalysisRunner(state.storage, state.pool, state.broker, state.scratch.path)
         state.runner = runner
