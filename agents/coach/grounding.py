@@ -229,6 +229,10 @@ class Facts:
         off_target: Names of metrics shown as not on target.
         score: The measured score (None: not rated).
         score_known: Whether the score was shown at all.
+        other_scores: Scores of earlier sets a chat tool returned (history), also quotable.
+        reasons: The checks' reasons as shown (lowercase): a sentence quoting one says what
+            the findings say.
+        metric_names: Names of the metrics shown (lowercase).
         by_unit: The numbers shown as degrees ("deg"), seconds ("s") and anything else
             ("other"); a number written with a unit must be one of that unit or of "other".
     """
@@ -243,6 +247,9 @@ class Facts:
     off_target: list[str] = field(default_factory=list)
     score: float | None = None
     score_known: bool = False
+    other_scores: set[float] = field(default_factory=set)
+    reasons: list[str] = field(default_factory=list)
+    metric_names: list[str] = field(default_factory=list)
     by_unit: dict[str, set[float]] = field(
         default_factory=lambda: {"deg": set(), "s": set(), "other": set()}
     )
@@ -266,6 +273,12 @@ class Facts:
             str(m.get("name"))
             for m in shown.get("metrics") or []
             if str(m.get("status") or "good") != "good"
+        ]
+        facts.metric_names = [str(m.get("name")).lower() for m in shown.get("metrics") or []]
+        facts.reasons = [
+            str(c["reason"]).strip().rstrip(".").lower()
+            for c in shown.get("checks") or []
+            if c.get("reason")
         ]
         facts.score_known = True
         score = shown.get("score")
@@ -302,6 +315,11 @@ class Facts:
                 self.score_known = True
                 value = result[key]
                 self.score = float(value) if isinstance(value, int | float) else None
+        if isinstance(result.get("scoreBefore"), int | float):
+            self.other_scores.add(float(result["scoreBefore"]))
+        for past in result.get("history") or []:
+            if isinstance(past, dict) and isinstance(past.get("overallScore"), int | float):
+                self.other_scores.add(float(past["overallScore"]))
         for issue in result.get("issues") or []:
             if isinstance(issue, dict):
                 self.add_issue(issue.get("type"), issue.get("reps") or [])
@@ -318,6 +336,8 @@ class Facts:
         for metric in result.get("metrics") or []:
             if isinstance(metric, dict) and str(metric.get("status") or "good") != "good":
                 self.off_target.append(str(metric.get("name")))
+            if isinstance(metric, dict) and metric.get("name"):
+                self.metric_names.append(str(metric["name"]).lower())
         for value in result.values():
             if isinstance(value, dict):
                 self._absorb(value)
@@ -392,6 +412,7 @@ _NOT_JUDGED = re.compile(
     r"(?:judge|judged|see|seen|visible|assess|assessed|check|checked|measure|measured|tell|rate|"
     r"rated|evaluate|evaluated|show|shown|detect|detected from)\b"
     r"|\b(?:needs?|requires?|would need) (?:a |an )?(?:side|front|rear|different|clearer|second)\b"
+    r"|\bcan only be (?:judged|seen|measured|checked)\b"
     r"|\bfrom (?:this|a|the) (?:side|front|rear) view\b.*\b(?:can|could)(?:no|')?t?\b"
 )
 _CAUTION = re.compile(
@@ -424,7 +445,10 @@ _NO_REPS = re.compile(
     r"\b(?:no|not a|not one|without a|zero)\s+(?:single\s+|complete\s+|full\s+|whole\s+)?"
     r"(?:reps?|repetitions?)\b"
 )
-_SUBSET = re.compile(r"\b(?:first|last|other|remaining|next|earlier|later|final)\s+$")
+_SUBSET = re.compile(
+    r"\b(?:first|last|other|remaining|next|earlier|later|final|at least|at most|more than|"
+    r"fewer than|less than|up to)\s+$"
+)
 _CLAUSE = re.compile(r"[,;:]|\b(?:but|while|whereas|although|though)\b")
 
 
@@ -503,6 +527,8 @@ class _Sentence:
             else:
                 groups.append((start, end, [concept]))
         not_judged_sentence = bool(_NOT_JUDGED.search(lowered))
+        if any(reason and reason in lowered for reason in facts.reasons):
+            return  # It quotes a check's reason: what the findings themselves say.
         for start, end, concepts in groups:
             name = concepts[0].name.lower()
             detected = any(facts.detected(c) for c in concepts)
@@ -522,7 +548,9 @@ class _Sentence:
                 elif not detected and facts.checks_known and not any(judged):
                     self.problems.append(f"says there was no {name}, but it was not judged")
                 continue
-            shown = any(c.covers(m) for c in concepts for m in facts.off_target)
+            shown = any(c.covers(m) for c in concepts for m in facts.off_target) or any(
+                c.covers(m) and m in lowered for c in concepts for m in facts.metric_names
+            )  # A metric that is off target, or one named as shown ("Left/Right Difference").
             if detected or shown:
                 self.present += [c for c in concepts if facts.detected(c)]
                 self.present_at += [(start, c) for c in concepts if facts.detected(c)]
@@ -547,6 +575,8 @@ class _Sentence:
                 value, decimals = _spoken_value(written)
             if not self.facts.score_known:
                 continue  # Not about the score this text was checked against (chat: no tool).
+            if matches(value, decimals, self.facts.other_scores):
+                continue  # An earlier set's score, from the history the tools returned.
             if self.facts.score is None:
                 self.problems.append(f"quotes a score ({written}) but the set was not rated")
             elif not matches(value, decimals, {self.facts.score}):
@@ -653,8 +683,10 @@ class _Sentence:
             if not self._free(q.start, q.end):
                 continue
             after = self.lowered[q.end : q.end + 14]
-            if q.spoken and not _UNIT_AFTER.match(after) and q.value < 20:
-                continue  # "two things to work on": a figure of speech, not a measurement.
+            if q.spoken and (q.value == 1 or (not _UNIT_AFTER.match(after) and q.value < 20)):
+                # "two things to work on", "how long one repetition took": figures of speech.
+                # (A count such as "you did one rep" is checked as a rep count.)
+                continue
             percent = re.match(r"^\s*(?:%|percent|per cent)", after)
             unit = unit_after(after)
             if percent:

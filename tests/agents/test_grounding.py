@@ -232,3 +232,30 @@ def test_chat_reply_is_checked_against_the_tool_results():
     checked = check_reply(good + " Your elbows flared on rep 2.", facts)
     assert checked.text == good and checked.edits[0].action == "dropped"
     assert check_reply("Your knees caved in. You did 19 sets.", facts).text is None
+
+
+def test_chat_may_quote_an_earlier_score_from_the_history_tool():
+    results = [
+        {
+            "status": "ok",
+            "comparison": {"scoreNow": 8.8, "scoreBefore": 7.1, "repCountNow": 6},
+            "history": [{"overallScore": 7.1, "repCount": 5, "issues": ["Shallow depth"]}],
+        }
+    ]
+    facts = Facts.from_tool_results(results, asked="Did I improve?")
+    assert check_sentence("Last time you scored 7.1 out of 10; now 8.8 out of 10.", facts) == []
+    assert check_sentence("Last time you scored 6.5 out of 10.", facts)
+
+
+def test_offline_reports_of_every_real_clip_pass_unflagged():
+    """False positives on real text: the offline coach writes only what the findings say."""
+    import json
+    from pathlib import Path
+
+    clips = json.loads((Path(__file__).parents[2] / "evals/data/findings.json").read_text())
+    flagged = {
+        clip: [e.reason for e in verdict.edits] + verdict.problems
+        for clip, findings in clips.items()
+        if (verdict := check_coaching(build_offline_report(findings), findings)).flagged
+    }
+    assert flagged == {}
