@@ -6,15 +6,15 @@ import { Layout } from "./components/Layout";
 import { Spinner } from "./components/ui";
 import { HomePage } from "./pages/Home";
 import { LoginPage, SignupPage } from "./pages/Auth";
-import { ExercisesPage } from "./pages/Exercises";
-import { AnalyzePage } from "./pages/Analyze";
-import { AnalysingPage } from "./pages/Analysing";
-import { HistoryPage } from "./pages/History";
-import { ProfilePage } from "./pages/Profile";
-import { AdminPage } from "./pages/Admin";
 import { NotFoundPage } from "./pages/NotFound";
 
-// The pages with charts carry uPlot: loaded when first visited.
+// Signed-in pages load when first visited: the landing and login pages stay small.
+const ExercisesPage = lazy(() => import("./pages/Exercises").then((m) => ({ default: m.ExercisesPage })));
+const AnalyzePage = lazy(() => import("./pages/Analyze").then((m) => ({ default: m.AnalyzePage })));
+const AnalysingPage = lazy(() => import("./pages/Analysing").then((m) => ({ default: m.AnalysingPage })));
+const HistoryPage = lazy(() => import("./pages/History").then((m) => ({ default: m.HistoryPage })));
+const ProfilePage = lazy(() => import("./pages/Profile").then((m) => ({ default: m.ProfilePage })));
+const AdminPage = lazy(() => import("./pages/Admin").then((m) => ({ default: m.AdminPage })));
 const ResultsPage = lazy(() => import("./pages/Results"));
 const ProgressPage = lazy(() => import("./pages/Progress"));
 
@@ -42,7 +42,14 @@ export function App() {
           <Route index element={<HomePage />} />
           <Route path="login" element={<LoginPage />} />
           <Route path="signup" element={<SignupPage />} />
-          <Route path="exercises" element={<ExercisesPage />} />
+          <Route
+            path="exercises"
+            element={
+              <Suspense fallback={<Spinner />}>
+                <ExercisesPage />
+              </Suspense>
+            }
+          />
           <Route path="analyze" element={guarded(<AnalyzePage />)} />
           <Route path="sessions/:id/progress" element={guarded(<AnalysingPage />)} />
           <Route path="results/:id" element={guarded(<ResultsPage />)} />
