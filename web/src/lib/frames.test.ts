@@ -73,6 +73,7 @@ describe("clock", () => {
   it("formats seconds", () => {
     expect(clock(7.4)).toBe("0:07");
     expect(clock(62)).toBe("1:02");
+    expect(clock(596 / 30)).toBe("0:19"); // a 19.87 s clip, as the player shows it
     expect(clock(3723)).toBe("1:02:03");
     expect(clock(Number.NaN)).toBe("–:––");
   });

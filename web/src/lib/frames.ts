@@ -98,10 +98,10 @@ export function activeMarkers(markers: Marker[], frame: number): Marker[] {
   return markers.filter((m) => frame >= m.startFrame && frame <= m.endFrame);
 }
 
-/** "0:07" / "1:02:03" for a number of seconds. */
+/** "0:07" / "1:02:03" for a number of seconds, whole seconds down (as video players count). */
 export function clock(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return "–:––";
-  const s = Math.round(seconds);
+  const s = Math.floor(seconds + 1e-6);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   const sec = String(s % 60).padStart(2, "0");

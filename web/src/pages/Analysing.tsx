@@ -111,7 +111,7 @@ export function AnalysingPage() {
           <ProgressBar value={pct / 100} label="Analysis progress" />
         </div>
         <p className="mt-2 text-sm text-slate-600" aria-live="polite">
-          {eta !== null && pct < 100 ? `About ${clock(eta)} left` : pct >= 100 ? "Finishing…" : "Estimating time…"}
+          {eta !== null && pct < 100 ? `About ${clock(Math.ceil(eta))} left` : pct >= 100 ? "Finishing…" : "Estimating time…"}
         </p>
         {live.connection.phase === "waiting" && (
           <p className="mt-3 rounded-lg bg-amber-50 p-3 text-sm text-amber-900" role="status">
