@@ -319,6 +319,9 @@ def analyze_track(
         findings["recognition"] = recognition
         if recognition.get("mismatch"):
             _not_judged(findings, ctx, recognition["message"])
+        elif not recognition.get("named"):
+            # Nothing was named: say what the set was analysed as, and how sure that is.
+            findings["notices"].insert(0, recognition["message"])
     findings["keyframes"] = pick_keyframes(ctx, primary, findings)
     findings["series"] = primary_series(track, primary)
     return findings

@@ -585,6 +585,9 @@ def recognize(track: PoseTrack, named: Exercise | None = None) -> dict:
     del out["score"]
     how = "" if sure else " (not sure)"
     message = f"Recognised as {best.exercise.name}{how}, confidence {probs[order[0]]:.0%}."
+    if not sure:
+        others = " or ".join(f"{PROTOTYPES[i].exercise.name} ({probs[i]:.0%})" for i in order[1:3])
+        message += f" It could also be {others}; name the exercise if this is wrong."
     if named is not None:
         out["named"] = named.id
         proto = prototype_for(named)

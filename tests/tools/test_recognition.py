@@ -90,9 +90,17 @@ def test_orientation_features_follow_the_body():
 
 
 def test_standing_still_is_not_claimed_with_confidence():
-    result = recognize(standing_still_track())
+    track = standing_still_track()
+    result = recognize(track)
     assert result["sure"] is False
-    assert "not sure" in result["message"]
+    assert "not sure" in result["message"] and "It could also be" in result["message"]
+    runner_up = result["candidates"][1]["exercise"]
+    assert runner_up in result["message"]
+    # Analysed as the best guess, and the findings say how unsure that guess is.
+    best = resolve_exercise(result["exerciseId"])
+    findings = analyze_track(track, best, recognition=result)
+    assert findings["exerciseId"] == best.id
+    assert findings["notices"][0] == result["message"]
 
 
 def test_a_named_exercise_that_does_not_fit_is_caught():
