@@ -22,6 +22,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection, wait
 
 log = logging.getLogger("biome.workers")
@@ -180,6 +181,9 @@ class WorkerPool:
     def __init__(self, processes: int, on_event: Callable[[str, dict], None]):
         self._ctx = multiprocessing.get_context("spawn")
         self._slots = [_Slot(self._ctx, i) for i in range(max(1, processes))]
+        # One thread per slot relays its pipe for a whole job: not the loop's shared executor,
+        # which short tasks (probing, storage) must never wait on.
+        self._relays = ThreadPoolExecutor(len(self._slots), thread_name_prefix="biome-relay")
         self._on_event = on_event
         self._idle: asyncio.Queue[_Slot] = asyncio.Queue()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -231,7 +235,7 @@ class WorkerPool:
             try:
                 # Not cancellable as such: on shutdown, stop() kills the process and the
                 # thread then returns with WorkerCrashed.
-                return await asyncio.to_thread(slot.run, job, deliver)
+                return await loop.run_in_executor(self._relays, slot.run, job, deliver)
             except WorkerCrashed:
                 if not self._stopping:
                     log.warning("worker %d died during session %s", slot.index, session_id)
@@ -254,3 +258,4 @@ class WorkerPool:
                 slot.process.kill()
         for slot in self._slots:
             await asyncio.to_thread(slot.kill)
+        self._relays.shutdown(wait=False)
