@@ -7,7 +7,7 @@ import time
 
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.app import TOKEN_KEY, api_get
+from tests.browser.app import TOKEN_KEY, api_get, ready
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 PROGRESS_URL = re.compile(r"/sessions/([0-9a-f-]{36})/progress")
@@ -118,3 +118,22 @@ def shown_number(text: str) -> float:
     match = NUMBER.search(text)
     assert match, f"no number in {text!r}"
     return float(match.group())
+
+
+def analysing_ready(page) -> None:
+    """The analysis under way (past 0 %), so the picture shows the page at work."""
+    bar = page.get_by_role("progressbar", name=re.compile("analysis", re.I))
+    bar.wait_for(state="visible")
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('progress, [role=progressbar]')]"
+        f".some(e => ({READ_PROGRESS})(e) > 0)",
+        timeout=90_000,
+    )
+
+
+def results_ready(page) -> None:
+    ready(page)
+    page.get_by_test_id("score").wait_for(state="visible")
+    page.get_by_label("Your video").evaluate(
+        "v => v.readyState >= 2 || new Promise(r => v.addEventListener('loadeddata', r))"
+    )

@@ -8,41 +8,19 @@ data meanwhile, and the results, history, progress and home pages once it is don
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.browser.app import (
     audit,
     make_admin,
-    ready,
     register,
     sign_in,
     upload,
     wait_analysed,
 )
-from tests.browser.flows import READ_PROGRESS
+from tests.browser.flows import analysing_ready, results_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
-
-
-def analysing_ready(page) -> None:
-    """The analysis under way (past 0 %), so the picture shows the page at work."""
-    bar = page.get_by_role("progressbar", name=re.compile("analysis", re.I))
-    bar.wait_for(state="visible")
-    page.wait_for_function(
-        f"() => [...document.querySelectorAll('progress, [role=progressbar]')]"
-        f".some(e => ({READ_PROGRESS})(e) > 0)",
-        timeout=90_000,
-    )
-
-
-def results_ready(page) -> None:
-    ready(page)
-    page.get_by_test_id("score").wait_for(state="visible")
-    page.get_by_label("Your video").evaluate(
-        "v => v.readyState >= 2 || new Promise(r => v.addEventListener('loadeddata', r))"
-    )
 
 
 def test_every_page_passes_the_audit(page, server, squat_video):

@@ -12,7 +12,7 @@ import pytest
 from tests.browser.app import exercise_id, register, sign_in
 from tests.browser.conftest import TIMEOUT_MS, launch, watch
 from tests.browser.flows import follow_progress, results_truth, shown_number
-from tests.browser.y4m import FPS, make_y4m
+from tests.browser.y4m import make_y4m
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -82,7 +82,7 @@ def test_record_with_the_webcam_and_get_the_reps(camera_page, server, camera):
     # Stop once the whole clip has played and the still frames after it have begun (before the
     # file loops). Counted in frames the camera produced, not in seconds: a loaded machine
     # plays the file a little slower than real time.
-    played = round((camera.lead_s + camera.clip_s + 0.5) * FPS)
+    played = round((camera.lead_s + camera.clip_s + 0.5) * camera.fps)
     page.wait_for_function(
         "([n]) => window.__camera.stats.totalFrames >= n",
         arg=[played],
