@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -60,12 +61,17 @@ def evaluate(title: str, clips: list[tuple[Path, str]], cache: Path, verbose: bo
     from tools.recognition import recognize
 
     rows = []
+    seconds = frames = 0.0
     for path, truth in clips:
+        track = load_track(path, cache)
+        started = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             # Named rightly: the recognised exercise does not depend on the name, and a
             # mismatch here would be a false alarm.
-            result = recognize(load_track(path, cache), named=resolve_exercise(truth))
+            result = recognize(track, named=resolve_exercise(truth))
+        seconds += time.perf_counter() - started
+        frames += track.n_frames
         top3 = [c["exerciseId"] for c in result["candidates"]]
         rows.append((path, truth, result, top3))
     n = len(rows)
@@ -78,6 +84,7 @@ def evaluate(title: str, clips: list[tuple[Path, str]], cache: Path, verbose: bo
     alarms = sum(r[2]["mismatch"] for r in rows)
     print(f"  flagged unsure {unsure}/{n}; wrong while sure {wrong_sure}/{n}")
     print(f"  named rightly yet flagged as a mismatch {alarms}/{n}")
+    print(f"  recognition time {1000 * seconds / frames:.2f} ms per frame of pose track")
     leads = [r[2]["candidates"][0]["score"] - r[2]["candidates"][1]["score"] for r in rows]
     print(
         f"  lead of the best score over the runner-up: min {min(leads):.2f}, "
