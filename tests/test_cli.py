@@ -20,6 +20,10 @@ def test_analyze_reports_a_clear_error_for_a_clip_without_a_person(tmp_path):
     run = biome("analyze", str(blank_video(tmp_path / "empty.mp4")), "--exercise", "squat")
     assert run.returncode == 1
     assert "NO_PERSON_DETECTED" in run.stderr
+    # Without --exercise the movement would name it; with nobody there, the same clear error.
+    run = biome("analyze", str(tmp_path / "empty.mp4"))
+    assert run.returncode == 1
+    assert "NO_PERSON_DETECTED" in run.stderr
 
 
 def test_analyze_rejects_unknown_exercise_and_missing_file(tmp_path):
