@@ -566,7 +566,6 @@ class _Sentence:
     def _score(self) -> None:
         for m in _SCORE.finditer(self.lowered):
             written = m.group(1) or m.group(2)
-            start = m.start(1) if m.group(1) else m.start(2)
             self.consumed.append((m.start(), m.end()))
             if written.replace(".", "").isdigit():
                 decimals = len(written.split(".")[1]) if "." in written else 0
@@ -574,14 +573,14 @@ class _Sentence:
             else:
                 value, decimals = _spoken_value(written)
             if not self.facts.score_known:
-                continue  # Not about the score this text was checked against (chat: no tool).
+                self.problems.append(f"quotes a score ({written}) that nothing it was shown has")
+                continue
             if matches(value, decimals, self.facts.other_scores):
                 continue  # An earlier set's score, from the history the tools returned.
             if self.facts.score is None:
                 self.problems.append(f"quotes a score ({written}) but the set was not rated")
             elif not matches(value, decimals, {self.facts.score}):
                 self.problems.append(f"quotes a score of {written}, not the measured one")
-            del start
 
     # Rep numbers ----------------------------------------------------------------------------
     def _refs_in(self, lowered: str) -> list[int]:

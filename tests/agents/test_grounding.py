@@ -245,6 +245,8 @@ def test_chat_may_quote_an_earlier_score_from_the_history_tool():
     facts = Facts.from_tool_results(results, asked="Did I improve?")
     assert check_sentence("Last time you scored 7.1 out of 10; now 8.8 out of 10.", facts) == []
     assert check_sentence("Last time you scored 6.5 out of 10.", facts)
+    no_tool = Facts.from_tool_results([], asked="How did I do?")
+    assert check_sentence("You scored 9 out of 10.", no_tool)  # No tool returned a score.
 
 
 def test_offline_reports_of_every_real_clip_pass_unflagged():
