@@ -1,6 +1,7 @@
 """The adversarial set: hand-written coach outputs run through the product's real grounding.
 
     uv run python -m evals.adversarial          # prints precision and recall; exit 1 below 0.95
+    uv run python -m evals.adversarial --chat   # also the offline chat's answers (false positives)
 
 evals/data/adversarial.json holds three scenarios (the findings a coach was shown: a 6-rep
 squat, a real 6-rep push-up clip, a set with no complete rep), a grounded base report for each,
@@ -90,7 +91,53 @@ def real_text_flagged() -> dict[str, tuple[int, int]]:
     return {"offline reports": (offline, len(clips)), "references": (written, len(references))}
 
 
-def main(threshold: float = THRESHOLD) -> int:
+async def _chat_flagged() -> tuple[int, int]:
+    from google.adk.apps import App
+    from google.adk.runners import Runner
+    from google.adk.sessions import InMemorySessionService
+    from google.genai import types
+
+    from agents.chat.agent import build_chat_agent
+    from agents.coach.grounding import Facts, check_reply
+    from evals.build_evalsets import CONVERSATIONS, _chat_state
+
+    clips = json.loads((DATA.parent / "findings.json").read_text())
+    flagged = total = 0
+    for clip in clips:
+        service = InMemorySessionService()
+        agent = build_chat_agent(model="biome-offline-chat")
+        runner = Runner(app=App(name="chat", root_agent=agent), session_service=service)
+        state = _chat_state(clip, clips)
+        session = await service.create_session(app_name="chat", user_id="eval", state=state)
+        for question in (q for conversation in CONVERSATIONS for q in conversation):
+            message = types.Content(role="user", parts=[types.Part(text=question)])
+            results, answer = [], ""
+            async for event in runner.run_async(
+                user_id="eval", session_id=session.id, new_message=message
+            ):
+                results += [dict(r.response or {}) for r in event.get_function_responses()]
+                if event.is_final_response() and event.content:
+                    answer = "".join(p.text or "" for p in event.content.parts or [])
+            total += 1
+            checked = check_reply(answer, Facts.from_tool_results(results, question))
+            if checked.flagged:
+                flagged += 1
+                print(f"  flagged ({clip}, {question!r}): {checked.edits[0].reason}")
+        await runner.close()
+    return flagged, total
+
+
+def chat_text_flagged() -> tuple[int, int]:
+    """False positives on real chat text: the offline chat model's answers to every eval
+    question about every clip, checked against each turn's tool results (about a minute)."""
+    import asyncio
+    import logging
+
+    logging.getLogger("google_adk").setLevel(logging.ERROR)
+    return asyncio.run(_chat_flagged())
+
+
+def main(threshold: float = THRESHOLD, chat: bool = False) -> int:
     """Prints the figures; 1 when precision or recall is below the threshold."""
     bad_bases = check_bases()
     result = run()
@@ -107,10 +154,13 @@ def main(threshold: float = THRESHOLD) -> int:
         print(f"  base report {name!r} is flagged itself")
     for name, (flagged, total) in real_text_flagged().items():
         print(f"  real text flagged (false positives): {name} {flagged} of {total}")
+    if chat:
+        flagged, total = chat_text_flagged()
+        print(f"  real text flagged (false positives): offline chat answers {flagged} of {total}")
     ok = result["precision"] >= threshold and result["recall"] >= threshold and not bad_bases
     print(f"  {'PASSED' if ok else 'FAILED'}")
     return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(chat="--chat" in sys.argv))
