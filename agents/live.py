@@ -22,10 +22,6 @@ import uuid
 
 import numpy as np
 
-from agents.coach.agent import build_coaching_agent, coach_model_name
-from agents.offline_coach import OFFLINE_COACH_MODEL, build_offline_report
-from agents.pipeline import AnalysisError, _checked_coaching, build_report
-from agents.vision.tools import finalize_findings
 from tools.analysis import MIN_POSE_COVERAGE, analyze_track
 from tools.exercises import resolve_exercise
 from tools.landmarks import N_LANDMARKS
@@ -60,6 +56,10 @@ async def _coach(findings: dict) -> tuple[dict, str, list[str]]:
     from google.adk.runners import Runner
     from google.adk.sessions import InMemorySessionService
     from google.genai import types
+
+    from agents.coach.agent import build_coaching_agent, coach_model_name
+    from agents.offline_coach import OFFLINE_COACH_MODEL, build_offline_report
+    from agents.pipeline import _checked_coaching
 
     model = coach_model_name()
     service = InMemorySessionService()
@@ -100,6 +100,10 @@ def finish(live: LiveAnalyser | None, processed: int, dropped: int) -> tuple[dic
     Raises:
         AnalysisError: NO_PERSON_DETECTED when a person was in too few frames.
     """
+    # The agents (ADK) load at the end of the set, not while the person waits to start.
+    from agents.pipeline import AnalysisError, build_report
+    from agents.vision.tools import finalize_findings
+
     started = time.perf_counter()
     track = live.track() if live is not None else None
     coverage = float(track.detected.mean()) if track is not None and track.n_frames else 0.0
@@ -124,6 +128,17 @@ def finish(live: LiveAnalyser | None, processed: int, dropped: int) -> tuple[dic
         notices=notices,
     )
     return report, dumps(encode_track(track))
+
+
+def child_main(conn, parent_pid: int, exercise_name: str) -> None:
+    """The spawned process's entry point: dies with the server, ignores Ctrl-C, serves."""
+    import signal
+
+    from api.workers import die_with_parent  # plain processes and prctl, no web framework
+
+    die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    serve(conn, exercise_name)
 
 
 def serve(conn, exercise_name: str) -> None:
@@ -157,8 +172,12 @@ def serve(conn, exercise_name: str) -> None:
                 try:
                     report, pose_json = finish(live, processed, dropped)
                     conn.send(("report", report, pose_json))
-                except AnalysisError as exc:
-                    conn.send(("error", exc.code, exc.message))
+                except Exception as exc:  # AnalysisError, or the coach's set-up failing
+                    code = getattr(exc, "code", None)
+                    if not isinstance(code, str):
+                        logger.exception("live set could not be saved")
+                        code = "PROCESSING_ERROR"
+                    conn.send(("error", code, getattr(exc, "message", None) or str(exc)))
                 return
             _, seq, capture_ms, jpeg = message
             bgr = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)

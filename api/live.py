@@ -16,22 +16,22 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
-import signal
 import tempfile
 import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from agents.live import child_main
 from api import progress
 from api.media import pose_body
 from api.results import save_report
 from api.storage import Storage, pose_key, session_prefix
 from api.tables import AnalysisSession
-from api.workers import die_with_parent
 
-# A child that is not ready by then is given up (MediaPipe's start-up is ~2 s when idle).
-READY_TIMEOUT_S = 60.0
+# A child that is not ready by then is given up (the imports and MediaPipe's graph take a few
+# seconds on an idle machine, 20 s and more on a heavily loaded one).
+READY_TIMEOUT_S = 120.0
 # The report at the end runs the coaching agent; the Gemini stand-in or the offline coach.
 REPORT_TIMEOUT_S = 180.0
 
@@ -97,14 +97,6 @@ class LatestFrame:
             self.waiting = None
 
 
-def _child_main(conn, parent_pid: int, exercise_name: str) -> None:
-    die_with_parent(parent_pid)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from agents.live import serve
-
-    serve(conn, exercise_name)
-
-
 class LiveSession:
     """The server's end of one live process."""
 
@@ -113,7 +105,7 @@ class LiveSession:
         ctx = multiprocessing.get_context("spawn")
         self._conn, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=_child_main,
+            target=child_main,
             args=(child, os.getpid(), exercise_name),
             name="biome-live",
             daemon=True,

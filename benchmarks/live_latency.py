@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -69,6 +70,11 @@ async def live_set(base: str, token: str, frames: list[bytes], fps: float, exerc
             return {"refused": ready}
 
         async def receive() -> dict:
+            with contextlib.suppress(websockets.ConnectionClosed):
+                return await _receive()
+            return {}
+
+        async def _receive() -> dict:
             async for raw in ws:
                 now = time.perf_counter()
                 msg = json.loads(raw)
@@ -102,7 +108,7 @@ async def live_set(base: str, token: str, frames: list[bytes], fps: float, exerc
     }
 
 
-def line(label: str, run: dict, sessions: int, upload_reps: int | None) -> str:
+def line(label: str, run: dict, sessions: int, _: object = None) -> str:
     if "refused" in run:
         return f"{label}: refused {run['refused']}"
     lat, s = run["latencies"], run["summary"]
@@ -113,7 +119,7 @@ def line(label: str, run: dict, sessions: int, upload_reps: int | None) -> str:
         f"{label:<26} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms{verdict if target else ''}  "
         f"p99 {p99:6.1f} ms  answered {len(lat)}/{run['sent']} frames at {run['fps']:.1f} fps  "
         f"dropped {s.get('framesDropped')}  reps live {s.get('liveRepCount')} / saved "
-        f"{s.get('repCount')} / upload {upload_reps}  load {os.getloadavg()[0]:.1f}"
+        f"{s.get('repCount')}  load {os.getloadavg()[0]:.1f}"
     )
 
 
@@ -124,24 +130,39 @@ async def bench(base: str, video: str, exercise: str, frames: list[bytes], fps: 
             json={"email": "live@example.com", "username": "live", "password": "benchmark1"},
         )
         token = reg.json()["data"]["token"]
-    print(f"load average before: {os.getloadavg()}")
-    _, upload = await one_upload(base, token, video, exercise)
-    upload_reps = upload["result"]["repCount"]
+    print(f"load average before: {os.getloadavg()}", flush=True)
     # Warm-up set (first-run imports in the server), not reported.
-    await live_set(base, token, frames[:60], fps, exercise)
+    await live_set(base, token, frames[:90], fps, exercise)
+    runs = []
+    # A session's slot is free once its process has ended, a moment after the summary.
+    await asyncio.sleep(5)
     one = await live_set(base, token, frames, fps, exercise)
-    print(line("one live session", one, 1, upload_reps), flush=True)
+    runs.append(("one live session", one, 1))
+    print(line(*runs[-1], None), flush=True)
     if one.get("events"):
         kinds = [e["type"] for e in one["events"]]
         print("  events:", {k: kinds.count(k) for k in dict.fromkeys(kinds)})
         print("  cues:", [e["text"] for e in one["events"] if e["type"] in ("cue", "praise")])
+    await asyncio.sleep(5)
     two = await asyncio.gather(*(live_set(base, token, frames, fps, exercise) for _ in range(2)))
     for k, run in enumerate(two, 1):
-        print(line(f"two at once, session {k}", run, 2, upload_reps), flush=True)
-    third, (_, _) = await asyncio.gather(
+        runs.append((f"two at once, session {k}", run, 2))
+        print(line(*runs[-1], None), flush=True)
+    await asyncio.sleep(5)
+    third, (upload_s, upload) = await asyncio.gather(
         live_set(base, token, frames, fps, exercise), one_upload(base, token, video, exercise)
     )
-    print(line("one live + upload running", third, 1, upload_reps), flush=True)
+    runs.append(("one live + upload running", third, 1))
+    print(line(*runs[-1], None), flush=True)
+    upload_reps = upload["result"]["repCount"]
+    print(f"upload analysis of the same clip: {upload_reps} reps ({upload_s:.1f} s)")
+    for label, run, _ in runs:
+        s = run.get("summary") or {}
+        same = s.get("liveRepCount") == upload_reps == s.get("repCount")
+        print(
+            f"  {label:<26} live {s.get('liveRepCount')} saved {s.get('repCount')}: "
+            f"{'same as the upload' if same else 'DIFFERENT from the upload'}"
+        )
     print(f"load average after: {os.getloadavg()}")
 
 

@@ -13,14 +13,20 @@ import contextlib
 import logging
 import struct
 
+from starlette.requests import Request
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from api import parsing
+from api import parsing, quota
 from api.auth import current_user
-from api.errors import ApiError
+from api.errors import ApiError, ok
+from api.links import stored_link
 from api.live import LiveFailed, LiveFull, LiveSession, save_live_set
 from api.openapi import operation
-from api.tables import Exercise
+from api.schemas import UUID, envelope, obj, string
+from api.sessions import owned_session
+from api.storage import video_key
+from api.tables import AnalysisSession, Exercise
+from api.uploads import parse_multipart, sniff_video
 from tools.exercises import resolve_exercise
 
 log = logging.getLogger("biome.live")
@@ -190,3 +196,87 @@ async def _run(websocket: WebSocket, session: LiveSession, user: dict, exercise:
         receiver.cancel()
         with contextlib.suppress(BaseException):
             await receiver
+
+
+RECORDING_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": obj(
+                {
+                    "video": string(
+                        contentMediaType="application/octet-stream",
+                        description="The browser's recording of the live set (WebM or MP4)",
+                    )
+                },
+                required=["video"],
+                open_=True,
+            ),
+            "encoding": {"video": {"contentType": "application/octet-stream"}},
+        }
+    },
+}
+
+
+@operation(
+    summary="Attach the browser's recording to a live session",
+    tag="Analysis",
+    owns={"session_id": "session"},
+    description=(
+        "For a session saved by `/ws/live` (it has no video): stores the recording as the "
+        "session's video, so the results page plays it. Streamed like an upload (413 past the "
+        "size cap or the quota, 422 when not a video by its bytes); 409 CONFLICT when the "
+        "session already has a video. The live analysis stays as it was measured."
+    ),
+    body=RECORDING_BODY,
+    responses={
+        200: (
+            "Attached",
+            envelope(obj({"sessionId": UUID, "videoUrl": string(description="Signed link")})),
+        )
+    },
+    errors={
+        409: "The session already has a video (CONFLICT)",
+        413: "The file exceeds the size cap or the user's quota (FILE_TOO_LARGE)",
+        422: "Not an MP4, MOV, AVI or WebM video",
+    },
+)
+async def attach_recording(request: Request):
+    user = await current_user(request)
+    session = await owned_session(request, user)
+    if session["video_url"]:
+        raise ApiError("CONFLICT", "This session already has a video")
+    state = request.app.state
+    used, room = await quota.room(user["id"], state.settings)
+    cap = min(state.settings.max_upload_bytes, room)
+    try:
+        form = await parse_multipart(request, state.scratch.path, cap)
+    except ApiError as exc:
+        if exc.code == "FILE_TOO_LARGE" and cap < state.settings.max_upload_bytes:
+            raise quota.quota_error(used, state.settings) from exc
+        raise
+    try:
+        video = form.files.get("video")
+        if video is None or video.size == 0:
+            raise ApiError("VALIDATION_ERROR", "A video file is required", {"field": "video"})
+        sniffed = await asyncio.to_thread(sniff_video, video.path)
+        if sniffed is None:
+            raise ApiError(
+                "UNSUPPORTED_FORMAT",
+                "The file is not an MP4, MOV, AVI or WebM video",
+                {"field": "video", "reason": "Unsupported file type"},
+            )
+        mime_type, ext = sniffed
+        key = video_key(user["id"], session["id"], ext)
+        await state.storage.put_file(video.path, key)
+        url = state.storage.url_for(key)
+        await AnalysisSession.update(
+            {
+                AnalysisSession.video_url: url,
+                AnalysisSession.file_size: video.size,
+                AnalysisSession.mime_type: mime_type,
+            }
+        ).where((AnalysisSession.id == session["id"]) & (AnalysisSession.video_url == ""))
+    finally:
+        form.discard()
+    return ok({"sessionId": str(session["id"]), "videoUrl": stored_link(request, url)})

@@ -1,8 +1,13 @@
 """Live sessions (api/live.py): newest frame first, older ones dropped; a full machine refuses."""
 
+import uuid
+
 import pytest
 
 from api.live import Frame, LatestFrame, LiveFull, LivePool, live_slots
+from api.tables import AnalysisSession, Exercise
+from tests.api.conftest import auth, register
+from tests.videos import blank_video
 
 
 def frame(seq: int) -> Frame:
@@ -66,3 +71,47 @@ def test_slots_come_from_the_environment(monkeypatch):
     assert live_slots() == 2
     monkeypatch.setenv("BIOME_LIVE_SLOTS", "3")
     assert live_slots() == 3
+
+
+async def _live_session(user: dict, video_url: str = "") -> uuid.UUID:
+    """A session as /ws/live saves it: completed, no video."""
+    squat = await Exercise.select().where(Exercise.name == "Squat").first()
+    session_id = uuid.uuid4()
+    await AnalysisSession.insert(
+        AnalysisSession(
+            id=session_id,
+            user_id=uuid.UUID(user["user"]["id"]),
+            exercise_id=squat["id"],
+            exercise_name="Squat",
+            video_url=video_url,
+            status="completed",
+        )
+    )
+    return session_id
+
+
+async def test_the_recording_becomes_the_live_sessions_video(client, user, tmp_path):
+    sid = await _live_session(user)
+    clip = blank_video(tmp_path / "rec.mp4")
+    url = f"/v1/analysis/sessions/{sid}/recording"
+    with clip.open("rb") as f:
+        r = await client.post(url, headers=auth(user), files={"video": ("rec.mp4", f)})
+    assert r.status_code == 200, r.text
+    assert r.json()["data"]["videoUrl"]
+    row = await AnalysisSession.select().where(AnalysisSession.id == sid).first()
+    assert row["video_url"].endswith("/original.mp4") and row["mime_type"] == "video/mp4"
+    # A second recording, or one for an uploaded session, is refused: nothing is replaced.
+    with clip.open("rb") as f:
+        again = await client.post(url, headers=auth(user), files={"video": ("rec.mp4", f)})
+    assert again.status_code == 409
+
+
+async def test_a_recording_must_be_a_video_and_the_callers_own(client, user, tmp_path):
+    sid = await _live_session(user)
+    url = f"/v1/analysis/sessions/{sid}/recording"
+    r = await client.post(url, headers=auth(user), files={"video": ("x.mp4", b"not a video")})
+    assert r.status_code == 422
+    other = await register(client)
+    with blank_video(tmp_path / "rec.mp4").open("rb") as f:
+        r = await client.post(url, headers=auth(other), files={"video": ("rec.mp4", f)})
+    assert r.status_code == 404

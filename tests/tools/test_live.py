@@ -51,10 +51,11 @@ def test_live_reps_equal_the_upload_analysis(squat_track):
     # Each rep's measurements are the upload's measurements of that rep.
     for event, rep in zip(reps, batch["reps"], strict=True):
         assert event["measurements"]["kneeAngleBottom"] == rep["kneeAngleBottom"]
-    # Announced as it happens: each rep within a second of its end in the video.
+    # Announced as it happens: each rep within a second of its end in the video (the end is
+    # where the movement stops, which can come a little after the counter sees the rep).
     frames = [i for i, a in enumerate(answers) for e in a["events"] if e["type"] == "rep"]
     for frame, rep in zip(frames, batch["reps"], strict=True):
-        assert 0 <= squat_track.times_s[frame] - rep["endTime"] < 1.0
+        assert abs(squat_track.times_s[frame] - rep["endTime"]) < 1.0
     # The whole set, as kept by the live analyser, is the same track.
     assert analyze_track(live.track(), squat)["repCount"] == 6
 
