@@ -217,3 +217,29 @@ async def test_an_unrated_set_is_null_with_its_reason_everywhere(app, client, us
     assert event["type"] == "analysis_complete"
     assert event["data"]["overallScore"] is None
     assert event["data"]["unratedReason"] == UNRATED["unratedReason"]
+
+
+def conforms(app, path: str, body: dict) -> None:
+    """Validates a 200 body against the app's own OpenAPI (the schema generated from Report)."""
+    from jsonschema import Draft202012Validator
+
+    doc = app.state.openapi
+    schema = doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+    # The response schema's "#/components/..." references resolve within the document.
+    rooted = {**schema["schema"], "components": doc["components"]}
+    Draft202012Validator(rooted).validate(body)
+
+
+async def test_results_of_rated_and_unrated_sets_match_the_contract(app, client, user):
+    for report in (REPORT, UNRATED):
+        session = await _session(user)
+        await save_report(session["id"], report)
+        response = await client.get(
+            f"/v1/analysis/sessions/{session['id']}/results", headers=auth(user)
+        )
+        assert response.status_code == 200
+        conforms(app, "/v1/analysis/sessions/{session_id}/results", response.json())
+    bad = response.json()
+    bad["data"]["issues"] = [{"type": "x"}]  # the check can fail
+    with pytest.raises(Exception, match="required property"):
+        conforms(app, "/v1/analysis/sessions/{session_id}/results", bad)
