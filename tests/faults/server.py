@@ -71,7 +71,7 @@ class Server:
         }
         self.proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 120) -> Server:
+    def start(self, timeout: float = 300) -> Server:
         self._log = open(self.log_path, "w+")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "api.cli", "serve", "--port", str(self.port)],
@@ -83,20 +83,22 @@ class Server:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                if httpx.get(f"{self.base}/health", timeout=2).status_code == 200:
+                if httpx.get(f"{self.base}/health", timeout=10).status_code == 200:
                     return self
             except httpx.HTTPError:
                 pass
             if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"server did not start:\n{self.log()}")
-            time.sleep(0.2)
+                log = self.log()
+                self.stop()  # never leave a half-started server behind
+                raise AssertionError(f"server did not start in {timeout} s:\n{log[-4000:]}")
+            time.sleep(0.5)
 
     @property
     def pid(self) -> int:
         assert self.proc is not None
         return self.proc.pid
 
-    def workers(self, n: int, timeout: float = 60) -> list[int]:
+    def workers(self, n: int, timeout: float = 120) -> list[int]:
         """The server's worker pids, once there are ``n`` of them."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

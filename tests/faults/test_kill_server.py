@@ -34,7 +34,7 @@ def test_kill_9_takes_the_workers_and_the_next_start_cleans_up(tmp_path):
         headers = register(first.base)
         sid = upload(first.base, headers, clip)
         wait_until(
-            lambda: session(first.base, headers, sid)["progress"] > 2, 120, "frames being analysed"
+            lambda: session(first.base, headers, sid)["progress"] > 2, 300, "frames being analysed"
         )
         # An upload half-sent when the server dies.
         sock = socket.create_connection(("127.0.0.1", first.port))
@@ -54,7 +54,7 @@ def test_kill_9_takes_the_workers_and_the_next_start_cleans_up(tmp_path):
         assert uploads_in_tmp(second) == [], "the next start removes what the dead one left"
         final = wait_until(
             lambda: (s := session(second.base, headers, sid))["status"] in DONE and s,
-            240,
+            600,
             "the resumed analysis to finish",
         )
         counts = tally(second.base, headers, [sid], "after kill -9 and restart")

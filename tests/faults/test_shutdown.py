@@ -20,7 +20,7 @@ def test_sigterm_exits_promptly_and_hands_the_analysis_back(tmp_path):
         headers = register(first.base)
         sid = upload(first.base, headers, clip)
         wait_until(
-            lambda: session(first.base, headers, sid)["progress"] > 2, 120, "frames being analysed"
+            lambda: session(first.base, headers, sid)["progress"] > 2, 300, "frames being analysed"
         )
         sent = time.monotonic()
         first.proc.send_signal(signal.SIGTERM)
@@ -33,7 +33,7 @@ def test_sigterm_exits_promptly_and_hands_the_analysis_back(tmp_path):
     with Server(data_dir, workers=1) as second:
         resumed = wait_until(
             lambda: (s := session(second.base, headers, sid))["status"] in DONE and s,
-            240,
+            600,
             "the resumed analysis to finish",
         )
         counts = tally(second.base, headers, [sid], "after SIGTERM and restart")
