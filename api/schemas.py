@@ -105,6 +105,8 @@ PROFILE = obj(
         "profileImageUrl": nullable(
             string(description="A signed link to the stored image; valid for a limited time")
         ),
+        "fitnessLevel": nullable(string(enum=["beginner", "intermediate", "advanced"])),
+        "goals": nullable(string(maxLength=500)),
         "role": string(enum=["user", "admin"]),
         "isActive": boolean(),
         "createdAt": DATE_TIME,

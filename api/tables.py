@@ -32,6 +32,8 @@ class User(Table, tablename="users"):
     first_name = Varchar(length=100, null=True, default=None)
     last_name = Varchar(length=100, null=True, default=None)
     profile_image_url = Text(null=True, default=None)
+    fitness_level = Varchar(length=20, null=True, default=None)  # beginner|intermediate|advanced
+    goals = Text(null=True, default=None)  # the person's own words, at most 500 characters
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
     last_login = Timestamptz(null=True, default=None)

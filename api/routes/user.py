@@ -34,6 +34,8 @@ def profile_json(request: Request, user: dict) -> dict:
         "firstName": user["first_name"],
         "lastName": user["last_name"],
         "profileImageUrl": stored_link(request, user["profile_image_url"]),
+        "fitnessLevel": user.get("fitness_level"),
+        "goals": user.get("goals"),
         "role": user["role"] or "user",
         "isActive": bool(user["is_active"]),
         "createdAt": iso(user["created_at"]),
@@ -53,15 +55,32 @@ async def get_profile(request: Request):
 
 
 NAME = nullable(string(maxLength=100))
+FITNESS_LEVELS = ("beginner", "intermediate", "advanced")
+FITNESS_LEVEL = nullable(string(enum=list(FITNESS_LEVELS)))
+GOALS = nullable(string(maxLength=500))
 PROFILE_BODY = {
     "required": True,
     "content": {
-        "application/json": {"schema": obj({"firstName": NAME, "lastName": NAME}, required=[])},
+        "application/json": {
+            "schema": obj(
+                {
+                    "firstName": NAME,
+                    "lastName": NAME,
+                    "fitnessLevel": FITNESS_LEVEL,
+                    "goals": GOALS,
+                },
+                required=[],
+            )
+        },
         "multipart/form-data": {
             "schema": obj(
                 {
                     "firstName": string(maxLength=100),
                     "lastName": string(maxLength=100),
+                    "fitnessLevel": string(
+                        enum=[*FITNESS_LEVELS, ""], description="Empty clears it"
+                    ),
+                    "goals": string(maxLength=500, description="Empty clears them"),
                     "profileImage": string(
                         contentMediaType="application/octet-stream",
                         description="JPEG, PNG or WebP, ≤ 5 MB, sides ≤ 4096 px",
@@ -85,11 +104,44 @@ def _name(value, field: str) -> str | None:
     return value.strip() or None
 
 
+def _fitness_level(value) -> str | None:
+    if value is None or value == "":
+        return None
+    if value not in FITNESS_LEVELS:
+        raise ApiError(
+            "VALIDATION_ERROR",
+            "fitnessLevel must be beginner, intermediate or advanced",
+            {"field": "fitnessLevel"},
+        )
+    return value
+
+
+def _goals(value) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value.strip()) > 500:
+        raise ApiError(
+            "VALIDATION_ERROR", "goals must be text of at most 500 characters", {"field": "goals"}
+        )
+    return value.strip() or None
+
+
+# Each profile field the form or the JSON body may set: its column and how it is checked.
+FIELDS = (
+    ("firstName", User.first_name, lambda v: _name(v, "firstName")),
+    ("lastName", User.last_name, lambda v: _name(v, "lastName")),
+    ("fitnessLevel", User.fitness_level, _fitness_level),
+    ("goals", User.goals, _goals),
+)
+
+
 @operation(
-    summary="Update the caller's names and/or profile image",
+    summary="Update the caller's names, fitness level, goals and/or profile image",
     tag="User",
     description=(
-        "JSON `{firstName, lastName}` (null clears a name), or multipart with the same fields "
+        "JSON `{firstName, lastName, fitnessLevel, goals}` (null clears one; fitnessLevel is "
+        "beginner, intermediate or advanced, goals at most 500 characters), or multipart with "
+        "the same fields (empty clears one) "
         "and an optional `profileImage` file, validated by content and decoded before it is "
         "stored. Fields left out stay as they are."
     ),
@@ -106,7 +158,7 @@ async def put_profile(request: Request):
     if content_type.startswith("multipart/form-data"):
         form = await parse_multipart(request, state.settings.tmp_dir, MAX_IMAGE_BYTES)
         try:
-            unknown = (set(form.fields) - {"firstName", "lastName"}) | (
+            unknown = (set(form.fields) - {field for field, _, _ in FIELDS}) | (
                 set(form.files) - {"profileImage"}
             )
             if unknown:
@@ -117,9 +169,9 @@ async def put_profile(request: Request):
                     f"Unknown field {name!r}: not part of this form",
                     {"field": name, "reason": "unknown"},
                 )
-            for field, column in (("firstName", User.first_name), ("lastName", User.last_name)):
+            for field, column, check in FIELDS:
                 if field in form.fields:
-                    values[column] = _name(form.fields[field], field)
+                    values[column] = check(form.fields[field])
             if (image := form.files.get("profileImage")) is not None:
                 kind = await asyncio.to_thread(validate_image, image.path)
                 if isinstance(kind, str):
@@ -135,9 +187,9 @@ async def put_profile(request: Request):
             form.discard()
     else:
         body = await json_body(request)
-        for field, column in (("firstName", User.first_name), ("lastName", User.last_name)):
+        for field, column, check in FIELDS:
             if field in body:
-                values[column] = _name(body[field], field)
+                values[column] = check(body[field])
     try:
         if values:
             values[User.updated_at] = dt.datetime.now(dt.UTC)
