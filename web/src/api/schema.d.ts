@@ -190,6 +190,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analysis/sessions/{session_id}/reanalyze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Analyse a session's stored video again, as another exercise
+         * @description No new upload: the stored video is queued again (the session goes back to pending, with the same live events over /ws/analysis/{sessionId}). Name the exercise by exerciseName or exerciseId; with neither it is recognised from the movement. The new result replaces the old one in one transaction when it is saved; until then the session is pending or processing and its results answer 409 RESULTS_NOT_READY. A session still being analysed cannot be re-analysed (409 CONFLICT).
+         */
+        post: operations["postAnalysisSessionsSessionIdReanalyze"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analysis/sessions/{session_id}/pose": {
         parameters: {
             query?: never;
@@ -204,6 +224,26 @@ export interface paths {
         get: operations["getAnalysisSessionsSessionIdPose"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analysis/sessions/{session_id}/recording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach the browser's recording to a live session
+         * @description For a session saved by `/ws/live` (it has no video): stores the recording as the session's video, so the results page plays it. Streamed like an upload (413 past the size cap or the quota, 422 when not a video by its bytes); 409 CONFLICT when the session already has a video. The live analysis stays as it was measured.
+         */
+        post: operations["postAnalysisSessionsSessionIdRecording"];
         delete?: never;
         options?: never;
         head?: never;
@@ -295,8 +335,8 @@ export interface paths {
         /** The caller's profile */
         get: operations["getUserProfile"];
         /**
-         * Update the caller's names and/or profile image
-         * @description JSON `{firstName, lastName}` (null clears a name), or multipart with the same fields and an optional `profileImage` file, validated by content and decoded before it is stored. Fields left out stay as they are.
+         * Update the caller's names, fitness level, goals and/or profile image
+         * @description JSON `{firstName, lastName, fitnessLevel, goals}` (null clears one; fitnessLevel is beginner, intermediate or advanced, goals at most 500 characters), or multipart with the same fields (empty clears one) and an optional `profileImage` file, validated by content and decoded before it is stored. Fields left out stay as they are.
          */
         put: operations["putUserProfile"];
         post?: never;
@@ -504,6 +544,9 @@ export interface components {
             lastName: string | null;
             /** @description A signed link to the stored image; valid for a limited time */
             profileImageUrl: string | null;
+            /** @enum {string|null} */
+            fitnessLevel: "beginner" | "intermediate" | "advanced" | null;
+            goals: string | null;
             /** @enum {string} */
             role: "user" | "admin";
             isActive: boolean;
@@ -1658,6 +1701,112 @@ export interface operations {
             };
         };
     };
+    postAnalysisSessionsSessionIdReanalyze: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id of one of the caller's sessions */
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The exercise to analyse the stored video as */
+                    exerciseName?: string;
+                    /**
+                     * Format: uuid
+                     * @description An id from GET /exercises
+                     */
+                    exerciseId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted; analysis queued again */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            sessionId: string;
+                            /** @enum {string} */
+                            status: "pending";
+                            /** Format: uuid */
+                            exerciseId: string | null;
+                            /** @description Empty when the exercise is to be recognised */
+                            exerciseName: string;
+                            /** @description Seconds */
+                            estimatedProcessingTime: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_ERROR) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The session is still pending or processing (CONFLICT) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests, or too many analyses waiting (RATE_LIMIT_EXCEEDED, Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getAnalysisSessionsSessionIdPose: {
         parameters: {
             query?: never;
@@ -1715,6 +1864,119 @@ export interface operations {
             };
             /** @description Not finished yet (RESULTS_NOT_READY), or no track was stored for it */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (RATE_LIMIT_EXCEEDED) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Any other error, in the same envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAnalysisSessionsSessionIdRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id of one of the caller's sessions */
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @description The browser's recording of the live set (WebM or MP4) */
+                    video: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Attached */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            sessionId: string;
+                            /** @description Signed link */
+                            videoUrl: string;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_ERROR) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The session already has a video (CONFLICT) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The file exceeds the size cap or the user's quota (FILE_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not an MP4, MOV, AVI or WebM video */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2229,10 +2491,20 @@ export interface operations {
                 "application/json": {
                     firstName?: string | null;
                     lastName?: string | null;
+                    /** @enum {string|null} */
+                    fitnessLevel?: "beginner" | "intermediate" | "advanced" | null;
+                    goals?: string | null;
                 };
                 "multipart/form-data": {
                     firstName?: string;
                     lastName?: string;
+                    /**
+                     * @description Empty clears it
+                     * @enum {string}
+                     */
+                    fitnessLevel?: "beginner" | "intermediate" | "advanced" | "";
+                    /** @description Empty clears them */
+                    goals?: string;
                     /** @description JPEG, PNG or WebP, ≤ 5 MB, sides ≤ 4096 px */
                     profileImage?: string;
                 };

@@ -1,4 +1,4 @@
-/** Profile: names and picture; export my data; delete my account. */
+/** Profile: names, fitness level, goals and picture; export my data; delete my account. */
 import { useEffect, useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -13,6 +13,13 @@ import { useTitle } from "../lib/useTitle";
 
 const IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp"];
 const MAX_IMAGE = 5 * 1024 * 1024;
+const MAX_GOALS = 500;
+type FitnessLevel = "beginner" | "intermediate" | "advanced";
+const LEVELS: { value: FitnessLevel; label: string }[] = [
+  { value: "beginner", label: "Beginner" },
+  { value: "intermediate", label: "Intermediate" },
+  { value: "advanced", label: "Advanced" },
+];
 
 async function putMultipart(form: FormData): Promise<{ user: Profile }> {
   let res: Response;
@@ -44,6 +51,8 @@ export function ProfilePage() {
   const navigate = useNavigate();
   const [firstName, setFirstName] = useState("");
   const [lastName, setLastName] = useState("");
+  const [fitnessLevel, setFitnessLevel] = useState<FitnessLevel | "">("");
+  const [goals, setGoals] = useState("");
   const [image, setImage] = useState<File | null>(null);
   const [imageProblem, setImageProblem] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -51,6 +60,8 @@ export function ProfilePage() {
     if (user) {
       setFirstName(user.firstName ?? "");
       setLastName(user.lastName ?? "");
+      setFitnessLevel(user.fitnessLevel ?? "");
+      setGoals(user.goals ?? "");
     }
   }, [user]);
 
@@ -60,11 +71,20 @@ export function ProfilePage() {
         const form = new FormData();
         form.append("firstName", firstName);
         form.append("lastName", lastName);
+        form.append("fitnessLevel", fitnessLevel);
+        form.append("goals", goals);
         form.append("profileImage", image);
         return putMultipart(form);
       }
       return unwrap<{ user: Profile }>(
-        api.PUT("/v1/user/profile", { body: { firstName: firstName.trim() || null, lastName: lastName.trim() || null } }),
+        api.PUT("/v1/user/profile", {
+          body: {
+            firstName: firstName.trim() || null,
+            lastName: lastName.trim() || null,
+            fitnessLevel: fitnessLevel || null,
+            goals: goals.trim() || null,
+          },
+        }),
       );
     },
     onSuccess: () => {
@@ -142,6 +162,37 @@ export function ProfilePage() {
               </label>
               <input id="lastName" className="input" value={lastName} maxLength={100} onChange={(e) => setLastName(e.target.value)} autoComplete="family-name" />
             </div>
+          </div>
+          <div>
+            <label htmlFor="fitnessLevel" className="label">
+              Fitness level
+            </label>
+            <select id="fitnessLevel" className="input" value={fitnessLevel} onChange={(e) => setFitnessLevel(e.target.value as FitnessLevel | "")}>
+              <option value="">Not said</option>
+              {LEVELS.map((l) => (
+                <option key={l.value} value={l.value}>
+                  {l.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="goals" className="label">
+              Goals
+            </label>
+            <textarea
+              id="goals"
+              className="input min-h-24"
+              value={goals}
+              maxLength={MAX_GOALS}
+              rows={3}
+              aria-describedby="goals-hint"
+              placeholder="For example: squat deeper without my knees caving in"
+              onChange={(e) => setGoals(e.target.value)}
+            />
+            <p id="goals-hint" className="mt-1 text-xs text-slate-600">
+              {goals.length}/{MAX_GOALS} characters.
+            </p>
           </div>
           <div>
             <label htmlFor="picture" className="label">
