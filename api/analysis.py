@@ -19,7 +19,7 @@ from api.events import EventBroker
 from api.media import MediaMaker
 from api.results import as_report, complete_event, save_report
 from api.storage import Storage, remove_quietly
-from api.tables import AnalysisSession, Exercise
+from api.tables import AnalysisResult, AnalysisSession, Exercise
 from api.workers import WorkerCrashed, WorkerPool
 from tools.exercises import resolve_exercise
 from tools.report import Report
@@ -202,6 +202,8 @@ class AnalysisRunner:
         else:
             log.exception("session %s failed", session_id, exc_info=exc)
             code, message = "PROCESSING_ERROR", "Video processing failed"
+        # A failed re-analysis leaves no earlier result standing beside its error.
+        await AnalysisResult.delete().where(AnalysisResult.session_id == sid)
         await AnalysisSession.update(
             {
                 AnalysisSession.status: "failed",

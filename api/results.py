@@ -94,6 +94,9 @@ async def save_report(session_id: uuid.UUID, report: Report | dict) -> uuid.UUID
     result_id = uuid.uuid4()
     details = report.model_dump(mode="json", include=set(DETAIL_KEYS), exclude_none=True)
     async with AnalysisResult._meta.db.transaction():
+        # A re-analysis replaces the session's earlier result (its child rows cascade), so a
+        # session has one result, and the old one stays in place until this commits.
+        await AnalysisResult.delete().where(AnalysisResult.session_id == session_id)
         await AnalysisResult.insert(
             AnalysisResult(
                 id=result_id,

@@ -14,7 +14,7 @@ from api.auth import current_user
 from api.errors import ApiError, ok
 from api.gdpr import export_section
 from api.links import signed_link, stored_link
-from api.openapi import operation, query
+from api.openapi import json_body, operation, query
 from api.results import iso, load_report, num, results_payload
 from api.schemas import (
     DATE_TIME,
@@ -200,6 +200,108 @@ async def upload(request: Request):
     return ok(
         {"sessionId": str(session_id), "status": "pending", "estimatedProcessingTime": estimate},
         status_code=201,
+    )
+
+
+REANALYZE_BODY = json_body(
+    obj(
+        {
+            "exerciseName": string(
+                maxLength=100, description="The exercise to analyse the stored video as"
+            ),
+            "exerciseId": string(format="uuid", description="An id from GET /exercises"),
+        },
+        required=[],
+    )
+)
+
+
+@operation(
+    summary="Analyse a session's stored video again, as another exercise",
+    tag="Analysis",
+    description=(
+        "No new upload: the stored video is queued again (the session goes back to pending, "
+        "with the same live events over /ws/analysis/{sessionId}). Name the exercise by "
+        "exerciseName or exerciseId; with neither it is recognised from the movement. The new "
+        "result replaces the old one in one transaction when it is saved; until then the "
+        "session is pending or processing and its results answer 409 RESULTS_NOT_READY. A "
+        "session still being analysed cannot be re-analysed (409 CONFLICT)."
+    ),
+    owns={"session_id": "session"},
+    body=REANALYZE_BODY,
+    responses={
+        202: (
+            "Accepted; analysis queued again",
+            envelope(
+                obj(
+                    {
+                        "sessionId": UUID,
+                        "status": string(enum=["pending"]),
+                        "exerciseId": nullable(UUID),
+                        "exerciseName": string(
+                            description="Empty when the exercise is to be recognised"
+                        ),
+                        "estimatedProcessingTime": integer(description="Seconds"),
+                    }
+                )
+            ),
+        )
+    },
+    errors={
+        409: "The session is still pending or processing (CONFLICT)",
+        429: "Too many requests, or too many analyses waiting (RATE_LIMIT_EXCEEDED, Retry-After)",
+    },
+)
+async def reanalyze(request: Request):
+    user = await current_user(request)
+    session = await owned_session(request, user)
+    body = await parsing.json_body(request)
+    name = parsing.text_field(body, "exerciseName", max_chars=100) or ""
+    exercise_id = parsing.text_field(body, "exerciseId")
+    exercise = await _resolve_exercise_row(name, exercise_id) if name or exercise_id else None
+    if session["status"] in quota.UNFINISHED:
+        raise ApiError(
+            "CONFLICT",
+            f"The analysis is {session['status']}; re-analyse it once it has finished",
+            {"sessionId": str(session["id"]), "status": session["status"]},
+        )
+    # The same per-user queue limit as an upload: a re-analysis is a queued analysis.
+    await quota.check_queue(user["id"], request.app.state.settings)
+    # Only a finished session moves back to pending, so two requests cannot both queue it.
+    moved = await AnalysisSession.update(
+        {
+            AnalysisSession.status: "pending",
+            AnalysisSession.exercise_id: exercise["id"] if exercise else None,
+            AnalysisSession.exercise_name: exercise["name"] if exercise else "",
+            AnalysisSession.started_at: None,
+            AnalysisSession.completed_at: None,
+            AnalysisSession.error_message: None,
+            AnalysisSession.error_code: None,
+            # The annotated video shows the old reps; the new analysis draws it again.
+            AnalysisSession.processed_video_url: None,
+        }
+    ).where(
+        (AnalysisSession.id == session["id"])
+        & AnalysisSession.status.not_in(list(quota.UNFINISHED))
+    ).returning(AnalysisSession.id)
+    if not moved:
+        raise ApiError("CONFLICT", "The analysis was queued again meanwhile")
+    request.app.state.broker.forget(str(session["id"]))
+    if session["status"] == "completed":
+        # Until the new result is saved the session counts for no exercise's progress.
+        await progress.refresh(user["id"], session["exercise_id"], session["exercise_name"])
+    await request.app.state.jobs.submit(str(session["id"]), str(user["id"]))
+    duration = num(session["video_duration"])
+    estimate = max(5, round(eta.remaining_seconds(eta.clip_frames(None, duration))))
+    return ok(
+        {
+            "sessionId": str(session["id"]),
+            "status": "pending",
+            "exerciseId": str(exercise["id"]) if exercise else None,
+            "exerciseName": exercise["name"] if exercise else "",
+            "estimatedProcessingTime": estimate,
+        },
+        status_code=202,
     )
 
 
