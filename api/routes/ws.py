@@ -69,6 +69,13 @@ async def _outcome(session_id: uuid.UUID) -> dict | None:
     ),
 )
 async def analysis_events(websocket: WebSocket):
+    # The browser may leave while an event is on its way (a closed tab, a lost network):
+    # nothing to answer and nothing wrong on this side.
+    with contextlib.suppress(WebSocketDisconnect):
+        await _events(websocket)
+
+
+async def _events(websocket: WebSocket) -> None:
     await websocket.accept()
     raw_id = websocket.path_params["session_id"]
 
