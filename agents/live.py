@@ -186,12 +186,21 @@ def serve(conn, exercise_name: str) -> None:
                 continue
             if live is None:
                 live = LiveAnalyser(exercise, bgr.shape[1], bgr.shape[0])
+            t0 = time.perf_counter()
             result = pose.process(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+            t1 = time.perf_counter()
             lm = _array(result.pose_landmarks)
             answer = live.push(capture_ms, lm, _array(result.pose_world_landmarks))
             processed += 1
             events = answer.pop("events")
-            answer.update(seq=seq, captureTime=capture_ms, landmarks=wire_landmarks(lm))
+            answer.update(
+                seq=seq,
+                captureTime=capture_ms,
+                landmarks=wire_landmarks(lm),
+                # Where the time went (wall clock in this process): the pose model, the analysis.
+                poseMs=round((t1 - t0) * 1000, 1),
+                analysisMs=round((time.perf_counter() - t1) * 1000, 1),
+            )
             conn.send(("frame", answer, events))
     finally:
         pose.close()

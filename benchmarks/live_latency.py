@@ -8,7 +8,9 @@ once, one while an upload is being analysed. The machine's load average is print
 the figures (latency here depends on what else runs).
 
 Usage:
-    uv run python benchmarks/live_latency.py [VIDEO] [--exercise squat]
+    uv run python benchmarks/live_latency.py [VIDEO] [--exercise squat] [--quick]
+
+--quick runs the single-session case only (no upload, so no rep comparison).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ async def live_set(base: str, token: str, frames: list[bytes], fps: float, exerc
     latencies: list[float] = []
     answered_at: list[float] = []
     events: list[dict] = []
+    work: list[tuple[float, float]] = []
     async with websockets.connect(f"ws://{base}/ws/live?token={token}", max_size=None) as ws:
         await ws.send(json.dumps({"type": "start", "exerciseName": exercise}))
         ready = json.loads(await ws.recv())
@@ -80,6 +83,7 @@ async def live_set(base: str, token: str, frames: list[bytes], fps: float, exerc
                 msg = json.loads(raw)
                 if msg["type"] == "frame":
                     latencies.append((now - sent[msg["seq"]]) * 1000)
+                    work.append((msg.get("poseMs", np.nan), msg.get("analysisMs", np.nan)))
                     answered_at.append(now)
                 elif msg["type"] == "summary":
                     return msg
@@ -105,6 +109,7 @@ async def live_set(base: str, token: str, frames: list[bytes], fps: float, exerc
         "sent": len(frames),
         "summary": summary,
         "events": events,
+        "work": np.array(work),
     }
 
 
@@ -119,11 +124,16 @@ def line(label: str, run: dict, sessions: int, _: object = None) -> str:
         f"{label:<26} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms{verdict if target else ''}  "
         f"p99 {p99:6.1f} ms  answered {len(lat)}/{run['sent']} frames at {run['fps']:.1f} fps  "
         f"dropped {s.get('framesDropped')}  reps live {s.get('liveRepCount')} / saved "
-        f"{s.get('repCount')}  load {os.getloadavg()[0]:.1f}"
+        f"{s.get('repCount')}  load {os.getloadavg()[0]:.1f}\n"
+        f"{'':<26} in the live process per frame (median): pose model "
+        f"{np.nanmedian(run['work'][:, 0]):.1f} ms, analysis {np.nanmedian(run['work'][:, 1]):.1f} "
+        f"ms (p95 {np.nanpercentile(run['work'][:, 1], 95):.1f} ms)"
     )
 
 
-async def bench(base: str, video: str, exercise: str, frames: list[bytes], fps: float) -> None:
+async def bench(
+    base: str, video: str, exercise: str, frames: list[bytes], fps: float, quick: bool
+) -> None:
     async with httpx.AsyncClient(base_url=f"http://{base}", timeout=60) as http:
         reg = await http.post(
             "/v1/auth/register",
@@ -144,6 +154,8 @@ async def bench(base: str, video: str, exercise: str, frames: list[bytes], fps: 
         print("  events:", {k: kinds.count(k) for k in dict.fromkeys(kinds)})
         print("  cues:", [e["text"] for e in one["events"] if e["type"] in ("cue", "praise")])
     await asyncio.sleep(5)
+    if quick:
+        return
     two = await asyncio.gather(*(live_set(base, token, frames, fps, exercise) for _ in range(2)))
     for k, run in enumerate(two, 1):
         runs.append((f"two at once, session {k}", run, 2))
@@ -170,13 +182,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("video", nargs="?", default=str(DEFAULT_VIDEO))
     parser.add_argument("--exercise", default="squat")
+    parser.add_argument("--quick", action="store_true", help="one live session only")
     args = parser.parse_args()
     frames, fps = jpeg_frames(args.video)
     print(f"video: {Path(args.video).name}  {len(frames)} frames at {fps:.2f} fps, {WIDTH} px JPEG")
     with tempfile.TemporaryDirectory(prefix="biome-live-bench-") as data_dir:
         proc, base = start_server(data_dir)
         try:
-            asyncio.run(bench(base, args.video, args.exercise, frames, fps))
+            asyncio.run(bench(base, args.video, args.exercise, frames, fps, args.quick))
         finally:
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=60)

@@ -75,7 +75,8 @@ async def _error(websocket: WebSocket, code: str, message: str, close_code: int)
         "(float64 capture time in ms, uint32 frame sequence number) then a JPEG (downscaled, "
         'e.g. 640 px). 4. server answers each processed frame `{"type":"frame","seq",'
         '"captureTime","landmarks":[33×(x‰,y‰,visibility 0-9)]|null,"phase":"setup"|"top"|'
-        '"lowering"|"bottom"|"rising"|null,"angle":number|null,"repCount","dropped"}`; '
+        '"lowering"|"bottom"|"rising"|null,"angle":number|null,"repCount","dropped",'
+        '"poseMs","analysisMs"}`; '
         "frames that arrive while one is processed are dropped except the newest (`dropped` "
         'counts them). Events: `{"type":"setup","kind","message"}` (before the first rep), '
         '`{"type":"rep","number","measurements"}`, `{"type":"cue","rep","issueType",'
