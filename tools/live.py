@@ -103,13 +103,14 @@ class LiveAnalyser:
         self._t.append(float(t_ms))
         self._raw.append(self._angle_now())
         events: list[dict] = []
+        smooth = self._smooth()
         if self.exercise.profile.mode == "reps":
-            events.extend(self._reps())
+            events.extend(self._reps(smooth))
         if self.rep_count == 0:
             events.extend(self._setup())
         angle = self._raw[-1]
         return {
-            "phase": self._phase(),
+            "phase": self._phase(smooth),
             "angle": None if np.isnan(angle) else round(float(angle), 1),
             "repCount": self.rep_count,
             "events": events,
@@ -130,11 +131,11 @@ class LiveAnalyser:
     def _smooth(self) -> np.ndarray:
         return condition(np.asarray(self._raw, dtype=np.float64), self.fps())
 
-    def _reps(self) -> list[dict]:
+    def _reps(self, smooth: np.ndarray) -> list[dict]:
         p = self.exercise.profile
         counted = len(
             count_reps(
-                self._smooth(),
+                smooth,
                 np.asarray(self._t) / 1000.0,
                 low=p.low,
                 high=p.high,
@@ -177,11 +178,11 @@ class LiveAnalyser:
             )
         return faults
 
-    def _phase(self) -> str | None:
+    def _phase(self, smooth: np.ndarray) -> str | None:
         """Where in the rep the latest frame is, from the exercise's zones and the slope."""
         if self.exercise.profile.mode != "reps":
             return None
-        s = self._smooth()[-3:]
+        s = smooth[-3:]
         if np.isnan(s[-1]):
             return "setup" if self.rep_count == 0 else None
         p = self.exercise.profile
