@@ -11,7 +11,7 @@ from __future__ import annotations
 # Frames per second one worker analyses. Measured: the 5-minute 60 fps clip of issue 11,
 # 18,000 frames in 624 s with two workers busy, is 28.8 frames/s.
 PRIOR_FPS = 28.0
-PRIOR_WEIGHT_FRAMES = 150
+PRIOR_WEIGHT_FRAMES = 60
 # Seconds outside the frame loop: opening the video, measuring, coaching, saving.
 FIXED_S = 4.0
 # For a container that states a duration but no frame count.
