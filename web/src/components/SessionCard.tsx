@@ -11,8 +11,10 @@ const STATUS: Record<string, [string, string]> = {
 };
 
 /** The session's exercise, or what to call it while the service is still recognising it. */
-export function exerciseLabel(s: { exerciseName: string }): string {
-  return s.exerciseName || "Unnamed exercise";
+export function exerciseLabel(s: { exerciseName: string; status?: string }): string {
+  if (s.exerciseName) return s.exerciseName;
+  // No name yet: the analysis recognises the exercise from the movement as it runs.
+  return s.status === "pending" || s.status === "processing" ? "Recognising…" : "Unnamed exercise";
 }
 
 export function sessionHref(s: { id: string; status: string }): string {

@@ -8,6 +8,7 @@ import type { Check, Issue, Keyframe, Metric, Pose, Rep, Result, ResultSession, 
 import { AngleChart } from "../components/AngleChart";
 import { ChatPanel } from "../components/ChatPanel";
 import { PosePlayer, type PosePlayerHandle } from "../components/PosePlayer";
+import { RecognitionCard } from "../components/RecognitionCard";
 import { Timeline } from "../components/Timeline";
 import { ErrorNote, Notice, Spinner, formatDate, scoreTone } from "../components/ui";
 import { issueLabel, issueName } from "../lib/frames";
@@ -274,7 +275,11 @@ export default function ResultsPage() {
   const fps = video.fps || pose.data?.fps || series.data?.fps || 30;
   const frameCount = video.frameCount || r.totalFrames || pose.data?.frameCount || 1;
   const checks = (loaded.checks ?? []) as unknown as Check[];
-  const notices = (loaded.notices ?? []) as unknown[];
+  const recognition = r.recognition ?? null;
+  // The recognition's message has a card of its own; the notices need not repeat it.
+  const notices = ((loaded.notices ?? []) as unknown[]).filter(
+    (n) => !recognition || (typeof n === "string" ? n : (n as { message?: string }).message) !== recognition.message,
+  );
   const seek = (f: number) => player.current?.seekToFrame(f);
   const worst = keyframes.find((k) => k.kind === "worst_rep" || k.kind === "hold");
 
@@ -306,6 +311,7 @@ export default function ResultsPage() {
           </Link>
         </div>
       </div>
+      {recognition?.mismatch && <RecognitionCard sessionId={id} exerciseName={s.exerciseName} recognition={recognition} />}
       {notices.length > 0 && (
         <Notice tone="warn">
           <ul className="list-disc space-y-1 pl-5">
@@ -337,6 +343,7 @@ export default function ResultsPage() {
         </div>
         <div className="results-side space-y-6">
           <ScoreCard result={r} />
+          {recognition && !recognition.mismatch && <RecognitionCard sessionId={id} exerciseName={s.exerciseName} recognition={recognition} />}
           {worst?.url && (
             <figure className="card p-3">
               <img src={worst.url} alt={worst.label ?? "Key frame"} className="w-full rounded-lg" loading="lazy" />
