@@ -380,6 +380,14 @@ class OfflineChatLlm(BaseLlm):
         intent, args = intent_of(message)
         step = _plan(intent, args, results)
         part = step if isinstance(step, types.Part) else types.Part(text=step)
+        if stream and part.text:
+            # Streamed like a remote model: the answer a sentence at a time, then the whole.
+            for sentence in sentences(part.text):
+                yield LlmResponse(
+                    content=types.Content(role="model", parts=[types.Part(text=sentence)]),
+                    partial=True,
+                    model_version=OFFLINE_CHAT_MODEL,
+                )
         yield LlmResponse(
             content=types.Content(role="model", parts=[part]),
             partial=False,
@@ -387,6 +395,11 @@ class OfflineChatLlm(BaseLlm):
             model_version=OFFLINE_CHAT_MODEL,
             custom_metadata={"biome_intent": intent},
         )
+
+
+def sentences(text: str) -> list[str]:
+    """The text cut after each sentence's end; the pieces join back to the text exactly."""
+    return [piece for piece in re.split(r"(?<=[.!?])(?=\s)", text) if piece]
 
 
 LLMRegistry.register(OfflineChatLlm)

@@ -9,7 +9,12 @@ Events passed to `on_event` while a turn runs (the WebSocket streams them):
 
     {"type": "chat_tool", "data": {"name", "args"}}          the agent called a tool
     {"type": "chat_tool_result", "data": {"name", "status"}}  the tool answered
+    {"type": "delta", "text": "..."}                          a piece of the answer, as written
     {"type": "chat_reply", "data": <message>}                 the coach's answer
+
+The deltas are the model's stream (ADK's SSE mode; the offline model streams sentence by
+sentence). The reply is grounded once it is whole (agents/chat/grounded.py), so the final
+`chat_reply` text is the one to keep: it replaces whatever the deltas spelled out.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from google.adk.agents.run_config import RunConfig, StreamingMode
 from google.adk.apps import App
 from google.adk.events.event import Event
 from google.adk.runners import Runner
@@ -162,9 +168,14 @@ class ChatService:
             message = types.Content(role="user", parts=[types.Part(text=text)])
             replies: list[Event] = []
             seen: list[Event] = []
+            # Stream only when someone listens (the WebSocket); partial events are not stored.
+            streaming = StreamingMode.SSE if on_event is not None else StreamingMode.NONE
             try:
                 async for event in runner.run_async(
-                    user_id=user_id, session_id=analysis_id, new_message=message
+                    user_id=user_id,
+                    session_id=analysis_id,
+                    new_message=message,
+                    run_config=RunConfig(streaming_mode=streaming),
                 ):
                     seen.append(event)
                     await self._relay(event, on_event)
@@ -182,6 +193,14 @@ class ChatService:
     @staticmethod
     async def _relay(event: Event, on_event: EventCallback | None) -> None:
         if on_event is None:
+            return
+        if event.partial:
+            if text := "".join(
+                p.text or ""
+                for p in (event.content.parts if event.content else None) or []
+                if not p.thought
+            ):
+                await on_event({"type": "delta", "text": text})
             return
         for call in event.get_function_calls():
             await on_event(

@@ -152,7 +152,16 @@ async def test_websocket_streams_tool_calls_then_the_reply(client, app):
     sid = await stored_analysis(user)
     async with AsgiWebSocket(app, f"/ws/analysis/{sid}/chat?token={user['token']}") as ws:
         await ws.send_json({"message": "Which was my worst rep?"})
-        events = [await ws.receive_json() for _ in range(5)]
+        received = []
+        while not received or received[-1]["type"] != "chat_reply":
+            received.append(await ws.receive_json())
+        # The answer streams as it is written; the final message carries the whole of it.
+        deltas = [e["text"] for e in received if e["type"] == "delta"]
+        assert len(deltas) >= 2
+        assert "".join(deltas) == received[-1]["data"]["text"]
+        first_delta = next(n for n, e in enumerate(received) if e["type"] == "delta")
+        assert all(e["type"] == "delta" for e in received[first_delta:-1])
+        events = [e for e in received if e["type"] != "delta"]
         assert [e["type"] for e in events] == [
             "chat_tool",
             "chat_tool_result",
