@@ -136,14 +136,16 @@ async def conversation(request: Request):
 
 
 @operation(
-    summary="Chat with the coach, streamed: tool calls as they happen, then the reply",
+    summary="Chat with the coach, streamed: tool calls and the answer as written, then the reply",
     tag="Chat",
     owns=SESSION,
     description=(
         "WebSocket. Token as `Authorization: Bearer` or `?token=`. Send "
         '`{"message": "..."}`; the server sends `chat_tool` {name, args} and '
-        "`chat_tool_result` {name, status} as the coach consults the data, then `chat_reply` "
-        "(a message). A bad message (not a JSON object, over 64 kB, nested deeper than 32) gets "
+        "`chat_tool_result` {name, status} as the coach consults the data, `delta` {text} "
+        "pieces of the answer as it is written, then `chat_reply` (a message; its text is the "
+        "grounded answer and replaces the deltas'). A bad message (not a JSON object, over "
+        "64 kB, nested deeper than 32) gets "
         "an `error` event and the socket stays open. Every message counts toward the caller's "
         "rate limit like an HTTP request: past it, an `error` event RATE_LIMIT_EXCEEDED with "
         "`retryAfter` (seconds), and the socket stays open; a new socket past it is refused "
