@@ -17,6 +17,7 @@ const ProfilePage = lazy(() => import("./pages/Profile").then((m) => ({ default:
 const AdminPage = lazy(() => import("./pages/Admin").then((m) => ({ default: m.AdminPage })));
 const ResultsPage = lazy(() => import("./pages/Results"));
 const ProgressPage = lazy(() => import("./pages/Progress"));
+const LivePage = lazy(() => import("./pages/Live").then((m) => ({ default: m.LivePage })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { token } = useAuth();
@@ -57,6 +58,7 @@ export function App() {
           <Route path="progress" element={guarded(<ProgressPage />)} />
           <Route path="profile" element={guarded(<ProfilePage />)} />
           <Route path="admin" element={guarded(<AdminPage />)} />
+          <Route path="live" element={guarded(<LivePage />)} />
           <Route path="home" element={<Navigate to="/" replace />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>

@@ -27,6 +27,7 @@ export function Layout() {
     ? [
         ["/exercises", "Exercises"],
         ["/analyze", "Analyse"],
+        ["/live", "Coach me live"],
         ["/history", "History"],
         ["/progress", "Progress"],
         ["/profile", "Profile"],
