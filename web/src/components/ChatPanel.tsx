@@ -8,6 +8,8 @@ import { lookedAt } from "../lib/chatTools";
 interface Pending {
   question: string;
   tools: { name: string; args: Record<string, unknown>; done: boolean }[];
+  /** The answer so far, from `delta` events; the final `chat_reply` replaces it. */
+  draft: string;
 }
 
 const SUGGESTIONS = ["Why did I get this score?", "Which rep was my worst?", "How do I fix my biggest fault?"];
@@ -74,13 +76,15 @@ export function ChatPanel({ sessionId }: { sessionId: string }) {
         setPending(null);
       };
       s.onmessage = (m) => {
-        let event: { type: string; data: any };
+        let event: { type: string; data: any; text?: string };
         try {
           event = JSON.parse(m.data);
         } catch {
           return;
         }
-        if (event.type === "chat_tool") {
+        if (event.type === "delta") {
+          setPending((p) => p && { ...p, draft: p.draft + (event.text ?? "") });
+        } else if (event.type === "chat_tool") {
           setPending((p) => p && { ...p, tools: [...p.tools, { name: event.data.name, args: event.data.args ?? {}, done: false }] });
         } else if (event.type === "chat_tool_result") {
           setPending((p) => p && { ...p, tools: p.tools.map((t) => (t.name === event.data.name && !t.done ? { ...t, done: true } : t)) });
@@ -102,7 +106,7 @@ export function ChatPanel({ sessionId }: { sessionId: string }) {
     if (!q || pending) return;
     setError(null);
     setText("");
-    setPending({ question: q, tools: [] });
+    setPending({ question: q, tools: [], draft: "" });
     try {
       (await socket()).send(JSON.stringify({ message: q }));
     } catch (err) {
@@ -134,8 +138,8 @@ export function ChatPanel({ sessionId }: { sessionId: string }) {
               </div>
             </li>
             <li className="flex justify-start">
-              <div className="rounded-2xl bg-slate-100 px-4 py-2.5 text-slate-700" role="status">
-                <p className="animate-pulse">Coach is thinking…</p>
+              <div className="max-w-[85%] rounded-2xl bg-slate-100 px-4 py-2.5 text-slate-700" role="status">
+                {pending.draft ? <p className="whitespace-pre-wrap break-words text-slate-900">{pending.draft}</p> : <p className="animate-pulse">Coach is thinking…</p>}
                 <ToolList tools={pending.tools} />
               </div>
             </li>
