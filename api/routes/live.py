@@ -58,7 +58,7 @@ async def _exercise(start: dict) -> dict:
 
 async def _error(websocket: WebSocket, code: str, message: str, close_code: int) -> None:
     with contextlib.suppress(Exception):
-        await websocket.send_json({"type": "error", "code": code, "message": message})
+        await websocket.send_json({"type": "error", "data": {"code": code, "message": message}})
         await websocket.close(code=close_code)
 
 
@@ -95,7 +95,12 @@ async def live_socket(websocket: WebSocket):
         await _error(websocket, exc.code, exc.message, CLOSE_AUTH)
         return
     try:
-        start = await websocket.receive_json()
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000))
+        # The same edge parser as HTTP bodies and chat frames (depth, size, surrogates, NUL).
+        raw = message.get("text")
+        start = parsing.json_value(raw if raw is not None else message.get("bytes") or b"")
         if not isinstance(start, dict) or start.get("type") != "start":
             raise ApiError("VALIDATION_ERROR", 'the first message must be {"type": "start"}', {})
         exercise = await _exercise(start)
