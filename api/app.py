@@ -57,13 +57,9 @@ v1 = [
     Route("/analysis/sessions/{session_id}", analysis.delete_session, methods=["DELETE"]),
     Route("/analysis/sessions/{session_id}/results", analysis.get_results, methods=["GET"]),
     Route("/analysis/sessions/{session_id}/series", analysis.get_series, methods=["GET"]),
-    Route(
-        "/analysis/sessions/{session_id}/reanalyze", analysis.reanalyze, methods=["POST"]
-    ),
+    Route("/analysis/sessions/{session_id}/reanalyze", analysis.reanalyze, methods=["POST"]),
     Route("/analysis/sessions/{session_id}/pose", media.get_pose, methods=["GET"]),
-    Route(
-        "/analysis/sessions/{session_id}/recording", live.attach_recording, methods=["POST"]
-    ),
+    Route("/analysis/sessions/{session_id}/recording", live.attach_recording, methods=["POST"]),
     Route("/analysis/sessions/{session_id}/chat", chat.ask, methods=["POST"]),
     Route("/analysis/sessions/{session_id}/chat", chat.conversation, methods=["GET"]),
     Route("/progress/summary", progress.summary, methods=["GET"]),

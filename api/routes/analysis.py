@@ -268,22 +268,26 @@ async def reanalyze(request: Request):
     # The same per-user queue limit as an upload: a re-analysis is a queued analysis.
     await quota.check_queue(user["id"], request.app.state.settings)
     # Only a finished session moves back to pending, so two requests cannot both queue it.
-    moved = await AnalysisSession.update(
-        {
-            AnalysisSession.status: "pending",
-            AnalysisSession.exercise_id: exercise["id"] if exercise else None,
-            AnalysisSession.exercise_name: exercise["name"] if exercise else "",
-            AnalysisSession.started_at: None,
-            AnalysisSession.completed_at: None,
-            AnalysisSession.error_message: None,
-            AnalysisSession.error_code: None,
-            # The annotated video shows the old reps; the new analysis draws it again.
-            AnalysisSession.processed_video_url: None,
-        }
-    ).where(
-        (AnalysisSession.id == session["id"])
-        & AnalysisSession.status.not_in(list(quota.UNFINISHED))
-    ).returning(AnalysisSession.id)
+    moved = (
+        await AnalysisSession.update(
+            {
+                AnalysisSession.status: "pending",
+                AnalysisSession.exercise_id: exercise["id"] if exercise else None,
+                AnalysisSession.exercise_name: exercise["name"] if exercise else "",
+                AnalysisSession.started_at: None,
+                AnalysisSession.completed_at: None,
+                AnalysisSession.error_message: None,
+                AnalysisSession.error_code: None,
+                # The annotated video shows the old reps; the new analysis draws it again.
+                AnalysisSession.processed_video_url: None,
+            }
+        )
+        .where(
+            (AnalysisSession.id == session["id"])
+            & AnalysisSession.status.not_in(list(quota.UNFINISHED))
+        )
+        .returning(AnalysisSession.id)
+    )
     if not moved:
         raise ApiError("CONFLICT", "The analysis was queued again meanwhile")
     request.app.state.broker.forget(str(session["id"]))
@@ -423,13 +427,17 @@ def keyframe_link(request: Request):
 )
 async def get_series(request: Request):
     session, report = await completed_report(request)
-    series = report.series.model_dump(mode="json") if report.series else {
-        "signal": "",
-        "unit": "",
-        "fps": 0,
-        "frames": [],
-        "values": [],
-    }
+    series = (
+        report.series.model_dump(mode="json")
+        if report.series
+        else {
+            "signal": "",
+            "unit": "",
+            "fps": 0,
+            "frames": [],
+            "values": [],
+        }
+    )
     series.pop("label", None)
     return ok({"sessionId": str(session["id"]), **series})
 
