@@ -60,7 +60,7 @@ export function LivePage() {
   const [exerciseId, setExerciseId] = useState(params.get("exercise") ?? "");
   const [stage, setStage] = useState<Stage>("idle");
   const [reps, setReps] = useState(0);
-  const [cue, setCue] = useState<{ text: string; tone: "cue" | "praise" } | null>(null);
+  const [cue, setCue] = useState<{ text: string; tone: "cue" | "praise"; issueType: string } | null>(null);
   const [setup, setSetup] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [angle, setAngle] = useState<number | null>(null);
@@ -209,7 +209,7 @@ export function LivePage() {
           break;
         case "cue":
         case "praise":
-          setCue({ text: msg.text, tone: msg.type });
+          setCue({ text: msg.text, tone: msg.type, issueType: msg.issueType });
           speak.current(msg.text);
           break;
         case "summary":
@@ -330,6 +330,7 @@ export function LivePage() {
             <p className="text-sm font-semibold uppercase tracking-wide text-slate-600">Coach says</p>
             <p
               data-testid="live-cue"
+              data-issue-type={cue?.issueType ?? ""}
               className={`mt-1 text-lg font-semibold ${cue?.tone === "praise" ? "text-emerald-800" : "text-slate-900"}`}
             >
               {cue?.text ?? (live ? "Keep going — a cue follows each rep." : "—")}
