@@ -178,12 +178,12 @@ def test_a_faulty_clip_gets_its_cue(playwright, server, tmp_path):
     camera = make_y4m(clip, tmp_path / "faulty.y4m", lead_s=14.0, tail_s=3.0)
     account = register(server, "livefault")
     reference = upload(server, account["token"], clip, exercise="Push-up")
+    found = {i["type"] for i in _analysed(server, account["token"], reference)["issues"]}
     browser, page = _camera_page(playwright, server, camera)
     try:
         sign_in(page, account["token"])
         _live_set(page, server, camera, "Push-up", "live-faulty")
         cues = page.evaluate("() => window.__live.filter(m => m.type === 'cue')")
-        found = {i["type"] for i in _analysed(server, account["token"], reference)["issues"]}
         assert cues, f"no cue; the upload analysis found {sorted(found)}"
         assert {c["issueType"] for c in cues} <= found, (cues, found)
         spoken = page.evaluate("() => window.__spoken")

@@ -150,12 +150,26 @@ export function LivePage() {
     let lastSetupKind = "";
     let finished = false;
 
+    // Only new camera images are sent: the same image twice would be a still frame at two
+    // times to the analysis. Browsers without requestVideoFrameCallback fall back to pacing.
+    const perFrame = "requestVideoFrameCallback" in v;
+    let fresh = true;
+    if (perFrame) {
+      const onFrame = () => {
+        fresh = true;
+        if (ws.readyState <= WebSocket.OPEN) v.requestVideoFrameCallback(onFrame);
+      };
+      v.requestVideoFrameCallback(onFrame);
+    }
+
     const sendFrame = () => {
       const now = performance.now();
       if (ws.readyState !== WebSocket.OPEN || !v.videoWidth || now - lastSent < MIN_GAP_MS) return;
+      if (perFrame && !fresh) return;
       const seq = pacer.take(now);
       if (seq === null) return;
       lastSent = now;
+      fresh = false;
       const size = downscale(v.videoWidth, v.videoHeight, 640);
       const snap = document.createElement("canvas");
       snap.width = size.width;
@@ -279,6 +293,19 @@ export function LivePage() {
               aria-label="Pose overlay"
               className={`absolute inset-0 size-full ${live || stage === "stopping" ? "" : "hidden"}`}
             />
+            {(live || stage === "stopping") && (
+              // On a phone the panel is below the fold: the count and the cue also sit on the video.
+              <div aria-hidden="true" className="pointer-events-none absolute inset-0 lg:hidden">
+                <span className="absolute right-2 top-2 rounded-xl bg-slate-900/75 px-3 py-1 text-4xl font-bold tabular-nums text-white">
+                  {reps}
+                </span>
+                {cue && (
+                  <span className="absolute inset-x-2 bottom-2 rounded-xl bg-slate-900/75 px-3 py-2 text-center font-semibold text-white">
+                    {cue.text}
+                  </span>
+                )}
+              </div>
+            )}
             {stage === "idle" && (
               <div className="absolute inset-0 flex items-center justify-center p-4 text-center text-slate-200">
                 <p>Your camera preview appears here.</p>
