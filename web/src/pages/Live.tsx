@@ -360,7 +360,7 @@ export function LivePage() {
               data-issue-type={cue?.issueType ?? ""}
               className={`mt-1 text-lg font-semibold ${cue?.tone === "praise" ? "text-emerald-800" : "text-slate-900"}`}
             >
-              {cue?.text ?? (live ? "Keep going — a cue follows each rep." : "—")}
+              {cue?.text ?? (live ? "Keep going: a cue comes after a rep with something to fix." : "—")}
             </p>
           </div>
 
