@@ -148,4 +148,4 @@ export type LiveMessage =
       framesProcessed: number;
       framesDropped: number;
     }
-  | { type: "error"; code: string; message: string };
+  | { type: "error"; data: { code: string; message: string } };

@@ -232,7 +232,7 @@ export function LivePage() {
           break;
         case "error":
           finished = true;
-          setError(msg.message);
+          setError(msg.data.message);
           stopLoop();
           setStage(stream.current ? "camera" : "idle");
           break;

@@ -15,7 +15,8 @@ const TREND: Record<string, string> = { improving: "Improving ↑", stable: "Ste
 
 function chartOptions(label: string, colour: string, max?: number): Omit<uPlot.Options, "width" | "height"> {
   return {
-    scales: { x: { time: true }, y: max ? { range: [0, max] } : { range: (_u, _min, hi) => [0, Math.max(1, Math.ceil(hi * 1.15))] } },
+    // One session would make uPlot stretch the time axis over years: show a day either side.
+    scales: { x: { time: true, range: (_u, lo, hi) => (lo === hi ? [lo - 86400, hi + 86400] : [lo, hi]) }, y: max ? { range: [0, max] } : { range: (_u, _min, hi) => [0, Math.max(1, Math.ceil(hi * 1.15))] } },
     axes: [
       { stroke: "#475569", grid: { stroke: "#e2e8f0" } },
       // Whole numbers only: a rep or a score step of 0.25 means nothing.
