@@ -78,7 +78,7 @@ class Server:
         return httpx.Client(base_url=self.base, timeout=60)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(tmp_path_factory) -> Iterator[Server]:
     require_browser()
     root = tmp_path_factory.mktemp("browser-server")
@@ -93,7 +93,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
         yield Server(base, {"BIOME_DATA_DIR": str(root / "data"), **env}, log)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright():
     require_browser()
     from playwright.sync_api import sync_playwright
@@ -108,7 +108,7 @@ def launch(playwright, *extra_args: str):
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright):
     browser = launch(playwright)
     yield browser

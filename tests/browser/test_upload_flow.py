@@ -131,6 +131,9 @@ def test_sign_up_upload_results_chat_history_delete(page, server, squat_video):
         page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=thumb.element_handle())
     page.get_by_role("link", name=re.compile(r"^progress$", re.I)).first.click()
     page.wait_for_url("**/progress")
+    # The URL changes before the lazily loaded page replaces History (whose filter is also
+    # named "Exercise"): wait for Progress's own heading.
+    page.get_by_role("heading", level=1, name="Progress").wait_for()
     ready(page)
     chosen = page.get_by_role("combobox", name="Exercise").evaluate(
         "s => s.selectedOptions[0].textContent"
