@@ -17,8 +17,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from tools.landmarks import LANDMARK
-from tools.pose_wire import BONE_NAMES, decode_frames
+from tools.landmarks import BONE_NAMES, LANDMARK
+from tools.pose_wire import decode_frames
 from tools.video import PROCESSING_ERROR, VideoError, VideoInfo, iter_frames, probe_video
 
 MAX_SIDE = 960

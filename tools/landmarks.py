@@ -45,3 +45,26 @@ LANDMARK_NAMES: tuple[str, ...] = (
 N_LANDMARKS = len(LANDMARK_NAMES)
 
 LANDMARK: dict[str, int] = {name: i for i, name in enumerate(LANDMARK_NAMES)}
+
+# The skeleton's bones (MediaPipe's body connections without the face): the overlay, the keyframes
+# and the annotated video draw the same skeleton.
+BONE_NAMES: tuple[tuple[str, str], ...] = (
+    ("left_shoulder", "right_shoulder"),
+    ("left_hip", "right_hip"),
+    *(
+        (f"{s}_{a}", f"{s}_{b}")
+        for s in ("left", "right")
+        for a, b in (
+            ("shoulder", "elbow"),
+            ("elbow", "wrist"),
+            ("shoulder", "hip"),
+            ("hip", "knee"),
+            ("knee", "ankle"),
+            ("ankle", "heel"),
+            ("heel", "foot_index"),
+            ("ankle", "foot_index"),
+        )
+    ),
+    ("nose", "left_shoulder"),
+    ("nose", "right_shoulder"),
+)

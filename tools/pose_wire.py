@@ -15,30 +15,9 @@ import json
 
 import numpy as np
 
-from tools.landmarks import LANDMARK, N_LANDMARKS
+from tools.landmarks import BONE_NAMES, LANDMARK, N_LANDMARKS
 from tools.pose import PoseTrack
 
-# The skeleton's bones (MediaPipe's body connections without the face), as in the keyframes.
-BONE_NAMES: tuple[tuple[str, str], ...] = (
-    ("left_shoulder", "right_shoulder"),
-    ("left_hip", "right_hip"),
-    *(
-        (f"{s}_{a}", f"{s}_{b}")
-        for s in ("left", "right")
-        for a, b in (
-            ("shoulder", "elbow"),
-            ("elbow", "wrist"),
-            ("shoulder", "hip"),
-            ("hip", "knee"),
-            ("knee", "ankle"),
-            ("ankle", "heel"),
-            ("heel", "foot_index"),
-            ("ankle", "foot_index"),
-        )
-    ),
-    ("nose", "left_shoulder"),
-    ("nose", "right_shoulder"),
-)
 CONNECTIONS: list[list[int]] = [[LANDMARK[a], LANDMARK[b]] for a, b in BONE_NAMES]
 VALUES_PER_FRAME = N_LANDMARKS * 3
 

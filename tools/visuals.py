@@ -14,31 +14,10 @@ import cv2
 import numpy as np
 
 from tools.kinematics import DEFAULT_MIN_VISIBILITY
-from tools.landmarks import LANDMARK
+from tools.landmarks import BONE_NAMES, LANDMARK
 from tools.pose import PoseTrack
 from tools.video import PROCESSING_ERROR, VideoError
 
-# The skeleton's bones (MediaPipe's body connections without the face).
-BONES = [
-    ("left_shoulder", "right_shoulder"),
-    ("left_hip", "right_hip"),
-    *[
-        (f"{s}_{a}", f"{s}_{b}")
-        for s in ("left", "right")
-        for a, b in (
-            ("shoulder", "elbow"),
-            ("elbow", "wrist"),
-            ("shoulder", "hip"),
-            ("hip", "knee"),
-            ("knee", "ankle"),
-            ("ankle", "heel"),
-            ("heel", "foot_index"),
-            ("ankle", "foot_index"),
-        )
-    ],
-    ("nose", "left_shoulder"),
-    ("nose", "right_shoulder"),
-]
 BONE_COLOUR = (235, 235, 235)  # BGR
 JOINT_COLOUR = (60, 200, 60)
 HIGHLIGHT = (40, 60, 240)
@@ -88,7 +67,7 @@ def draw_keyframe(image: np.ndarray, track: PoseTrack, keyframe: dict) -> np.nda
     h, w = img.shape[:2]
     scale = max(0.5, min(w, h) / 720)
     pts = _points(track, keyframe["frame"], (h, w))
-    for a, b in BONES:
+    for a, b in BONE_NAMES:
         if a in pts and b in pts:
             cv2.line(img, pts[a], pts[b], BONE_COLOUR, max(2, int(3 * scale)), cv2.LINE_AA)
     for p in pts.values():
