@@ -27,3 +27,14 @@ async def owned_session(request: HTTPConnection, user: dict) -> dict:
     if session is None:
         raise ApiError("SESSION_NOT_FOUND", "Analysis session not found")
     return session
+
+
+def refuse_failed(session: dict) -> None:
+    """A failed session's own error (422, its code and message) for routes that read its data."""
+    if session["status"] == "failed":
+        raise ApiError(
+            session["error_code"] or "PROCESSING_ERROR",
+            session["error_message"] or "Video processing failed",
+            {"sessionId": str(session["id"]), "status": "failed"},
+            status_code=422,
+        )

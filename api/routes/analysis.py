@@ -29,7 +29,11 @@ from api.schemas import (
     ref,
     string,
 )
-from api.sessions import find_owned_session, owned_session  # noqa: F401 (chat, ws use it)
+from api.sessions import (  # noqa: F401 (chat, ws use find_owned_session)
+    find_owned_session,
+    owned_session,
+    refuse_failed,
+)
 from api.storage import session_prefix, video_key
 from api.tables import AnalysisResult, AnalysisSession, Exercise
 from api.uploads import container_duration, parse_multipart, sniff_video
@@ -446,13 +450,7 @@ async def completed_report(request: Request) -> tuple[dict, Report]:
     """The caller's session and its report; the spec's errors when it has none (yet)."""
     user = await current_user(request)
     session = await owned_session(request, user)
-    if session["status"] == "failed":
-        raise ApiError(
-            session["error_code"] or "PROCESSING_ERROR",
-            session["error_message"] or "Video processing failed",
-            {"sessionId": str(session["id"]), "status": "failed"},
-            status_code=422,
-        )
+    refuse_failed(session)
     loaded = await load_report(session["id"]) if session["status"] == "completed" else None
     if loaded is None:
         raise ApiError(

@@ -17,7 +17,7 @@ from api.auth import current_user
 from api.errors import ApiError
 from api.openapi import operation
 from api.schemas import array, envelope, integer, nullable, number, obj
-from api.sessions import owned_session
+from api.sessions import owned_session, refuse_failed
 
 POSE = obj(
     {
@@ -62,13 +62,7 @@ def _accepts_gzip(request: Request) -> bool:
 async def get_pose(request: Request) -> Response:
     user = await current_user(request)
     session = await owned_session(request, user)
-    if session["status"] == "failed":
-        raise ApiError(
-            session["error_code"] or "PROCESSING_ERROR",
-            session["error_message"] or "Video processing failed",
-            {"sessionId": str(session["id"]), "status": "failed"},
-            status_code=422,
-        )
+    refuse_failed(session)
     if session["status"] != "completed" or not session["pose_url"]:
         why = (
             f"The analysis is {session['status']}; its pose track is not ready yet"
